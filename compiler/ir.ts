@@ -124,8 +124,10 @@ export interface IrAtom {
   readonly collection: string;
   readonly negated: boolean;
   /**
-   * One pattern per column, as written. In a plan, the first atom that mentions a variable binds
-   * it and later ones match it; here (source order) a variable's first mention is "bind".
+   * One pattern per column, as written. In a CheckedRule, a column written as a plain variable
+   * (or a wildcard that an aggregate counts) is "bind"; constants and other expressions are
+   * "match". In a plan, lower.ts rewrites them per operator: the first operator that sees a
+   * variable binds it, later ones match it.
    */
   readonly columns: readonly ColumnPattern[];
   /** The variable in each column, if the column is written as a plain variable (for lineage). */

@@ -1,0 +1,30 @@
+// How the compiler reaches files: passed in, so tests can compile from memory and the CLI from
+// disk. Imports `std/<name>` resolve to `<stdlibDirectory>/<name>.hydro`; other import paths are
+// relative to the importing file.
+
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export interface CompilerHost {
+  /** The text of a file, or undefined when it does not exist. */
+  readFile(path: string): string | undefined;
+  readonly stdlibDirectory: string;
+}
+
+export const STDLIB_DIRECTORY = join(dirname(fileURLToPath(import.meta.url)), "..", "stdlib");
+
+export function nodeHost(): CompilerHost {
+  return {
+    readFile: (path) => (existsSync(path) ? readFileSync(path, "utf8") : undefined),
+    stdlibDirectory: STDLIB_DIRECTORY,
+  };
+}
+
+/** A host over an in-memory file map (tests), falling back to the real stdlib. */
+export function memoryHost(files: Readonly<Record<string, string>>): CompilerHost {
+  return {
+    readFile: (path) => files[path] ?? (path.startsWith(STDLIB_DIRECTORY) && existsSync(path) ? readFileSync(path, "utf8") : undefined),
+    stdlibDirectory: STDLIB_DIRECTORY,
+  };
+}
