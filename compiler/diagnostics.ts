@@ -38,6 +38,7 @@ export const catalog = {
   HY2012: { severity: "error", title: "unknown annotation" },
   HY2013: { severity: "error", title: "duplicate module declaration" },
   HY2014: { severity: "error", title: "invalid extern declaration" },
+  HY2015: { severity: "error", title: "invalid collection declaration" },
 
   HY3001: { severity: "error", title: "arity mismatch" },
   HY3002: { severity: "error", title: "type mismatch" },
