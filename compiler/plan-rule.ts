@@ -11,10 +11,15 @@
 //   checked; so `edge(x, x)` is [bind x, match x]. `keyColumns` of a join or antijoin are the
 //   "match" columns computable before the operator (index keys); a "match" that refers to a
 //   variable bound by the same atom is a check after the probe.
-// - `scan` is the first positive atom when nothing is bound before it; every other positive
-//   atom is a `join` (possibly with no key: a cross product, chosen only when unavoidable).
-// - A plan with no positive atom starts from one empty binding.
+// - A plan starts from one empty binding; each operator runs once per incoming binding.
+// - `scan` is the first positive atom unless a variable bound before it (by `x = 5`,
+//   `x in s`) keys it; its "match" columns are constants or repeated variables. Every other
+//   positive atom is a `join` (with no key: a
+//   cross product, chosen only when unavoidable). Steps needing no atom (`x = 5`,
+//   `x in range(0, 3)`, `!stop()`) may come before the scan.
 // - A "bind" column of an antijoin is existential (no variable outside the negation uses it).
+// - A step calling now(), random(), uuid() or an @nondet extern stays after the atoms written
+//   before it, so each derivation gets its own value.
 
 import type {
   CheckedLiteral,
@@ -236,10 +241,14 @@ class PlanBuilder {
       return { kind: "bind", variable: helper };
     });
     const source = index === this.deltaAtom ? "delta" : "full";
-    if (!this.scanned && before.size === 0) {
+    const keyColumns = keysOf(columns, before);
+    const joinsEarlierBindings = keyColumns.some((position) => {
+      const column = columns[position]!;
+      return column.kind === "match" && variablesOf(column.value).size > 0;
+    });
+    if (!this.scanned && !joinsEarlierBindings) {
       this.operators.push({ kind: "scan", atom: index, collection: atom.collection, source, columns });
     } else {
-      const keyColumns = keysOf(columns, before);
       this.operators.push({ kind: "join", atom: index, collection: atom.collection, source, keyColumns, columns });
     }
     this.scanned = true;
@@ -253,13 +262,23 @@ class PlanBuilder {
     while (placed) {
       placed = false;
       this.steps.sort((a, b) => a.order - b.order);
-      const ready = this.steps.find((step) => [...this.requirements(step)].every((variable) => this.bound.has(variable)));
+      const ready = this.steps.find((step) => this.isReady(step));
       if (ready !== undefined) {
         this.steps.splice(this.steps.indexOf(ready), 1);
         this.placeStep(ready);
         placed = true;
       }
     }
+  }
+
+  private isReady(step: Step): boolean {
+    if (![...this.requirements(step)].every((variable) => this.bound.has(variable))) return false;
+    // `id = uuid()` means one value per derivation: never hoist a nondeterministic call above
+    // the atoms written before it, or every tuple would share one value.
+    if (step.kind === "literal" && literalExpressions(step.literal).some(callsNondeterministic)) {
+      return this.atomsLeft.every((atom) => this.atomOrder.get(atom)! > step.order);
+    }
+    return true;
   }
 
   private requirements(step: Step): Set<number> {
@@ -335,6 +354,27 @@ class PlanBuilder {
 
   private reference(variable: number, span: Span): IrExpression {
     return { kind: "variable", variable, type: this.planner.variables[variable]!.type, span };
+  }
+}
+
+function literalExpressions(literal: Exclude<CheckedLiteral, { kind: "atom" }>): readonly IrExpression[] {
+  if (literal.kind === "condition") return [literal.predicate];
+  if (literal.kind === "binding") return [literal.value];
+  return literal.sources;
+}
+
+function callsNondeterministic(expression: IrExpression): boolean {
+  switch (expression.kind) {
+    case "call":
+      return expression.nondeterministic || expression.args.some(callsNondeterministic);
+    case "binary":
+      return callsNondeterministic(expression.left) || callsNondeterministic(expression.right);
+    case "unary":
+      return callsNondeterministic(expression.operand);
+    case "lift":
+      return callsNondeterministic(expression.value);
+    default:
+      return false;
   }
 }
 

@@ -157,6 +157,22 @@ describe("placement of filters, bindings, memberships and negations", () => {
   });
 });
 
+describe("nondeterministic steps", () => {
+  it("keeps a nondeterministic binding after the atoms written before it", () => {
+    const stamped = collection("stamped", "table", "x: int, id: string");
+    const built = program(
+      [one, stamped],
+      [rule("stamped", "<=", ["x", "i"], [atom("one", "x"), bind("i", call("uuid", [], { nondeterministic: true, type: "string" }))])],
+    );
+    expect(plans(built)[0]).toEqual(["plan", "scan one (x)", "map i = uuid()", "sink merge stamped (x, i)"]);
+  });
+
+  it("hoists a deterministic constant binding before the first atom", () => {
+    const built = program([one, q1], [rule("q1", "<=", ["x"], [atom("one", "x"), bind("y", call("len", [k("abc")])), where(bin("<", "x", "y"))])]);
+    expect(plans(built)[0]).toEqual(["plan", 'map y = len("abc")', "scan one (x)", "filter x < y", "sink merge q1 (x)"]);
+  });
+});
+
 describe("column patterns", () => {
   it("binds the first occurrence of a repeated variable and matches the next", () => {
     const built = program([edge, one, q1], [
