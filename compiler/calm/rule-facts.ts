@@ -1,0 +1,333 @@
+// Facts about each rule that do not depend on labels, computed once before the fixpoint.
+// In: the IrProgram (rules with their atoms and literals, and the edges of edges.ts).
+// Out: per rule — where each positive atom's taint goes (the whole head, or only lattice
+// columns), the pairs of atoms it joins and on which columns, whether a join is an argmax
+// join-back, a non-idempotent self-update, the inserts a `<-` races with, and which head
+// columns each atom's columns are equated to (for seals).
+// Keeping these apart from the label fixpoint keeps the fixpoint a short loop over facts.
+
+import type { CheckedRule, IrCollection, IrEdge, IrExpression, IrProgram, IrRule } from "../ir.ts";
+import type { Span } from "../source.ts";
+import { renderAtom, renderExpression } from "./render.ts";
+
+/** Where the taint of a positive atom goes: everywhere, or only into some lattice head columns. */
+export type AtomFlow =
+  | { readonly kind: "whole" }
+  | { readonly kind: "columns"; readonly into: ReadonlyMap<number, readonly number[]> };
+
+export interface JoinPair {
+  readonly left: number;
+  readonly right: number;
+  /** Columns of each side bound by the join (empty: a cross product). */
+  readonly leftColumns: readonly number[];
+  readonly rightColumns: readonly number[];
+  /** The per-tick side is an argmax join-back computed from the other side (not confluence-relevant). */
+  readonly exemptLeft: boolean;
+  readonly exemptRight: boolean;
+  readonly text: string;
+}
+
+export interface SelfUpdate {
+  readonly selfAtom: number;
+  readonly headColumn: number;
+  readonly text: string;
+  readonly span: Span;
+}
+
+export interface RuleFacts {
+  readonly rule: IrRule;
+  readonly edges: readonly IrEdge[];
+  readonly head: IrCollection | undefined;
+  readonly monotone: boolean;
+  /** Per atom; null for negated atoms (their taint only passes through their N edge). */
+  readonly flows: readonly (AtomFlow | null)[];
+  readonly joins: readonly JoinPair[];
+  readonly selfUpdate: SelfUpdate | null;
+  readonly nondeterministicCalls: readonly { readonly function: string; readonly span: Span }[];
+  /** Calls of externs not marked @nondet: trusted to be pure, which the analysis cannot verify. */
+  readonly externCalls: readonly { readonly function: string; readonly span: Span }[];
+  /** For a `<-` rule: the `<+` and `<=` rules that insert into the same table. */
+  readonly racingInserts: readonly number[];
+  /** Per atom: body column → head columns holding the same variable (seal lineage). */
+  readonly equated: readonly ReadonlyMap<number, readonly number[]>[];
+}
+
+export const PER_TICK_KINDS: ReadonlySet<string> = new Set(["scratch", "channel", "input", "output", "periodic"]);
+
+export function variablesOf(expression: IrExpression, into: Set<number> = new Set()): Set<number> {
+  switch (expression.kind) {
+    case "variable":
+      into.add(expression.variable);
+      break;
+    case "binary":
+      variablesOf(expression.left, into);
+      variablesOf(expression.right, into);
+      break;
+    case "unary":
+      variablesOf(expression.operand, into);
+      break;
+    case "call":
+      for (const a of expression.args) variablesOf(a, into);
+      break;
+    case "lift":
+      variablesOf(expression.value, into);
+      break;
+    default:
+      break;
+  }
+  return into;
+}
+
+type Call = { function: string; span: Span };
+
+/** Nondeterministic calls go to `nondet`, other extern calls (trusted to be pure) to `pure`. */
+function callsOf(expression: IrExpression, into: { nondet: Call[]; pure: Call[] }): void {
+  switch (expression.kind) {
+    case "call":
+      if (expression.nondeterministic) into.nondet.push({ function: expression.function, span: expression.span });
+      else if (expression.extern) into.pure.push({ function: expression.function, span: expression.span });
+      for (const a of expression.args) callsOf(a, into);
+      break;
+    case "binary":
+      callsOf(expression.left, into);
+      callsOf(expression.right, into);
+      break;
+    case "unary":
+      callsOf(expression.operand, into);
+      break;
+    case "lift":
+      callsOf(expression.value, into);
+      break;
+    default:
+      break;
+  }
+}
+
+function expressionsOf(rule: CheckedRule): IrExpression[] {
+  const list: IrExpression[] = [...rule.headColumns];
+  for (const a of rule.aggregates) if (a.argument !== null) list.push(a.argument);
+  for (const literal of rule.literals) {
+    if (literal.kind === "condition") list.push(literal.predicate);
+    else if (literal.kind === "binding") list.push(literal.value);
+    else if (literal.kind === "membership") list.push(...literal.sources);
+  }
+  for (const atom of rule.atoms) for (const p of atom.columns) if (p.kind === "match") list.push(p.value);
+  return list;
+}
+
+/** Variables of each atom column: the column's own variable or those of its match expression. */
+function columnVariables(rule: CheckedRule, atomIndex: number, column: number): Set<number> {
+  const atom = rule.atoms[atomIndex]!;
+  const pattern = atom.columns[column]!;
+  const own = atom.columnVariables[column];
+  if (own !== null && own !== undefined) return new Set([own]);
+  if (pattern.kind === "bind") return new Set([pattern.variable]);
+  if (pattern.kind === "match") return variablesOf(pattern.value);
+  return new Set();
+}
+
+/** Each variable expanded to the atom-bound variables it is computed from. */
+function rootsOf(rule: CheckedRule): (variables: Iterable<number>) => Set<number> {
+  const derivedFrom = new Map<number, Set<number>>();
+  for (const literal of rule.literals) {
+    if (literal.kind === "binding") derivedFrom.set(literal.variable, variablesOf(literal.value));
+    else if (literal.kind === "membership") {
+      const sources = new Set<number>();
+      for (const s of literal.sources) variablesOf(s, sources);
+      derivedFrom.set(literal.variable, sources);
+    }
+  }
+  return (variables) => {
+    const roots = new Set<number>();
+    const stack = [...variables];
+    const seen = new Set<number>();
+    while (stack.length > 0) {
+      const v = stack.pop()!;
+      if (seen.has(v)) continue;
+      seen.add(v);
+      const from = derivedFrom.get(v);
+      if (from === undefined || from.size === 0) roots.add(v);
+      else stack.push(...from);
+    }
+    return roots;
+  };
+}
+
+function flowOf(rule: CheckedRule, atomIndex: number, head: IrCollection | undefined, roots: (v: Iterable<number>) => Set<number>): AtomFlow {
+  const atom = rule.atoms[atomIndex]!;
+  const whole: AtomFlow = { kind: "whole" };
+  const own = new Set<number>();
+  for (let column = 0; column < atom.columns.length; column++) {
+    const pattern = atom.columns[column]!;
+    if (pattern.kind === "match" && atom.columnVariables[column] == null) return whole; // a filter
+    for (const v of columnVariables(rule, atomIndex, column)) {
+      if (own.has(v)) return whole; // the same variable twice: a filter within the atom
+      own.add(v);
+    }
+  }
+  if (own.size === 0) return whole; // a pure trigger: its existence decides the head
+  const touches = (variables: Iterable<number>): boolean => [...roots(variables)].some((r) => own.has(r));
+  // Used anywhere but a lattice head column, the atom decides which head tuples exist.
+  for (let other = 0; other < rule.atoms.length; other++) {
+    if (other === atomIndex) continue;
+    for (let column = 0; column < rule.atoms[other]!.columns.length; column++) {
+      if (touches(columnVariables(rule, other, column))) return whole;
+    }
+  }
+  for (const literal of rule.literals) {
+    if (literal.kind === "condition" && touches(variablesOf(literal.predicate))) return whole;
+  }
+  for (const aggregate of rule.aggregates) {
+    if (aggregate.argument !== null && touches(variablesOf(aggregate.argument))) return whole;
+  }
+  const into = new Map<number, number[]>();
+  for (let h = 0; h < rule.headColumns.length; h++) {
+    const used = roots(variablesOf(rule.headColumns[h]!));
+    const fromColumns = atom.columns.flatMap((_, c) => ([...columnVariables(rule, atomIndex, c)].some((v) => used.has(v)) ? [c] : []));
+    if (fromColumns.length === 0) continue;
+    if (head?.columns[h]?.lattice !== true) return whole;
+    into.set(h, fromColumns);
+  }
+  if (into.size === 0) return whole;
+  return { kind: "columns", into };
+}
+
+function joinColumns(rule: CheckedRule, a: number, b: number, roots: (v: Iterable<number>) => Set<number>): number[] {
+  const bRoots = new Set<number>();
+  rule.atoms[b]!.columns.forEach((_, c) => {
+    for (const r of roots(columnVariables(rule, b, c))) bRoots.add(r);
+  });
+  const conditions = rule.literals.flatMap((l) => (l.kind === "condition" ? [roots(variablesOf(l.predicate))] : []));
+  return rule.atoms[a]!.columns.flatMap((_, c) => {
+    const mine = roots(columnVariables(rule, a, c));
+    if ([...mine].some((r) => bRoots.has(r))) return [c];
+    const viaCondition = conditions.some((cond) => [...cond].some((r) => mine.has(r)) && [...cond].some((r) => bRoots.has(r)));
+    return viaCondition ? [c] : [];
+  });
+}
+
+/**
+ * The argmax join-back: `perTick` is computed in the same tick by `<=` rules from the collection
+ * of `other`, and each of its join columns is copied unchanged or aggregated from the column of
+ * `other` it is joined with.
+ */
+function isJoinBack(program: IrProgram, rule: CheckedRule, perTick: number, other: number, perTickColumns: readonly number[]): boolean {
+  const y = rule.atoms[perTick]!;
+  const x = rule.atoms[other]!;
+  if (perTickColumns.length === 0) return false;
+  const producers = program.rules.filter((r) => r.head === y.collection);
+  if (producers.length === 0 || producers.some((p) => p.operator !== "<=")) return false;
+  const partner = new Map<number, number>();
+  for (const yc of perTickColumns) {
+    const v = y.columnVariables[yc];
+    const xc = v == null ? -1 : x.columnVariables.indexOf(v);
+    if (xc < 0) return false; // joined through a condition: not a plain join-back
+    partner.set(yc, xc);
+  }
+  return producers.every((p) =>
+    p.atoms.some((source) => {
+      if (source.negated || source.collection !== x.collection) return false;
+      return perTickColumns.every((yc) => {
+        const xc = partner.get(yc)!;
+        let expression = p.headColumns[yc];
+        if (expression?.kind === "lift") expression = expression.value;
+        if (expression === undefined) return false;
+        if (expression.kind === "variable") return source.columnVariables[xc] === expression.variable;
+        if (expression.kind === "aggregateResult") {
+          const argument = p.aggregates[expression.index]?.argument;
+          return argument?.kind === "variable" && source.columnVariables[xc] === argument.variable;
+        }
+        return false;
+      });
+    }),
+  );
+}
+
+const NON_IDEMPOTENT = new Set(["+", "-", "*", "/", "%", "++"]);
+
+function selfUpdateOf(rule: CheckedRule, head: IrCollection | undefined): SelfUpdate | null {
+  if (rule.operator === "<-" || rule.operator === "<~") return null;
+  for (let selfAtom = 0; selfAtom < rule.atoms.length; selfAtom++) {
+    const atom = rule.atoms[selfAtom]!;
+    if (atom.negated || atom.collection !== rule.head) continue;
+    const own = new Set(atom.columnVariables.filter((v): v is number => v !== null));
+    for (let h = 0; h < rule.headColumns.length; h++) {
+      let expression = rule.headColumns[h]!;
+      if (expression.kind === "lift") expression = expression.value;
+      if (expression.kind !== "binary" || !NON_IDEMPOTENT.has(expression.operator)) continue;
+      if (![...variablesOf(expression)].some((v) => own.has(v))) continue;
+      // `<=` into a plain column is an ordinary derivation; only a lattice merges in place.
+      if (rule.operator === "<=" && head?.columns[h]?.lattice !== true) continue;
+      return { selfAtom, headColumn: h, text: renderExpression(rule, expression), span: expression.span };
+    }
+  }
+  return null;
+}
+
+function equatedOf(rule: CheckedRule): Map<number, number[]>[] {
+  return rule.atoms.map((atom) => {
+    const map = new Map<number, number[]>();
+    atom.columnVariables.forEach((variable, body) => {
+      if (variable === null) return;
+      rule.headColumns.forEach((expression, head) => {
+        if (expression.kind === "variable" && expression.variable === variable) {
+          map.set(body, [...(map.get(body) ?? []), head]);
+        }
+      });
+    });
+    return map;
+  });
+}
+
+export function ruleFacts(program: IrProgram): RuleFacts[] {
+  const collections = new Map(program.collections.map((c) => [c.name, c]));
+  const edgesByRule = new Map<number, IrEdge[]>();
+  for (const edge of program.edges) edgesByRule.set(edge.rule, [...(edgesByRule.get(edge.rule) ?? []), edge]);
+
+  return program.rules.map((rule): RuleFacts => {
+    const head = collections.get(rule.head);
+    const roots = rootsOf(rule);
+    const edges = (edgesByRule.get(rule.id) ?? []).sort((a, b) => a.atom - b.atom);
+    const flows = rule.atoms.map((atom, i) => (atom.negated ? null : flowOf(rule, i, head, roots)));
+    const positive = rule.atoms.flatMap((a, i) => (a.negated ? [] : [i]));
+    const joins: JoinPair[] = [];
+    for (let i = 0; i < positive.length; i++) {
+      for (let j = i + 1; j < positive.length; j++) {
+        const left = positive[i]!;
+        const right = positive[j]!;
+        const leftColumns = joinColumns(rule, left, right, roots);
+        const rightColumns = joinColumns(rule, right, left, roots);
+        joins.push({
+          left,
+          right,
+          leftColumns,
+          rightColumns,
+          exemptLeft: isJoinBack(program, rule, left, right, leftColumns),
+          exemptRight: isJoinBack(program, rule, right, left, rightColumns),
+          text: `${renderAtom(rule, rule.atoms[left]!)}, ${renderAtom(rule, rule.atoms[right]!)}`,
+        });
+      }
+    }
+    const found = { nondet: [] as Call[], pure: [] as Call[] };
+    for (const e of expressionsOf(rule)) callsOf(e, found);
+    const calls = found.nondet;
+    for (const c of rule.nondeterministicCalls ?? []) if (!calls.some((k) => k.span.start === c.span.start)) calls.push(c);
+    calls.sort((a, b) => a.span.start - b.span.start);
+    return {
+      rule,
+      edges,
+      head,
+      monotone: edges.every((e) => e.monotone),
+      flows,
+      joins,
+      selfUpdate: selfUpdateOf(rule, head),
+      nondeterministicCalls: calls,
+      externCalls: found.pure.sort((a, b) => a.span.start - b.span.start),
+      racingInserts:
+        rule.operator === "<-"
+          ? program.rules.filter((r) => r.head === rule.head && (r.operator === "<+" || r.operator === "<=")).map((r) => r.id)
+          : [],
+      equated: equatedOf(rule),
+    };
+  });
+}
