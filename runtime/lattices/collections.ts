@@ -8,7 +8,7 @@ import type { LatticeType } from "../../compiler/types.ts";
 import { DecodeError } from "../errors.ts";
 import { decodeBase, describeJson } from "./base-values.ts";
 import type { LatticeOps, LiftContext } from "./ops.ts";
-import { compareValues, MapValue, searchSorted, SetValue, type JsonValue } from "./structures.ts";
+import { compareValues, insertAt, MapValue, searchSorted, SetValue, type JsonValue } from "./structures.ts";
 
 /** set<T>: union; the empty set is bottom. A JSON array decodes as the set of its elements. */
 export function setOps(type: LatticeType & { kind: "set" }, name: string): LatticeOps<SetValue> {
@@ -61,27 +61,28 @@ export function mapOps(type: LatticeType & { kind: "map" }, name: string, inner:
     return b.size <= 4 ? mergeFew(a, b) : mergeWalk(a, b);
   };
 
-  // A few entries into a (possibly large) map: probe each, copy a's arrays only on the first change.
+  // A few entries into a (possibly large) map: probe each; copy only what changes.
   const mergeFew = (a: MapValue, b: MapValue): MapValue => {
-    let keys = a.keys as unknown[];
+    let keys = a.keys;
     let values = a.values as unknown[];
-    let copied = false;
+    let ownValues = false; // `values` is a private copy that may be written in place
     for (let j = 0; j < b.size; j++) {
       const key = b.keys[j];
-      const at = copied ? searchSorted(keys, key) : a.indexOf(key);
+      const at = keys === a.keys ? a.indexOf(key) : searchSorted(keys, key); // -1 or negative: absent
       if (at >= 0) {
         const merged = inner.merge(values[at], b.values[j]);
         if (merged === values[at]) continue;
-        if (!copied) [keys, values, copied] = [keys.slice(), values.slice(), true];
+        if (!ownValues) values = values.slice();
+        ownValues = true;
         values[at] = merged;
       } else {
-        if (!copied) [keys, values, copied] = [keys.slice(), values.slice(), true];
-        const insertAt = -searchSorted(keys, key) - 1;
-        keys.splice(insertAt, 0, key);
-        values.splice(insertAt, 0, b.values[j]);
+        const position = -searchSorted(keys, key) - 1;
+        keys = insertAt(keys, position, key);
+        values = insertAt(values, position, b.values[j]);
+        ownValues = true;
       }
     }
-    return copied ? new MapValue(keys, values) : a;
+    return ownValues ? new MapValue(keys, values) : a;
   };
 
   // Comparable sizes: check allocation-free that b adds something, then one sorted walk.
