@@ -48,25 +48,26 @@ export function stratify(program: CheckedProgram, edges: readonly IrEdge[]): Str
     }
     componentStratum[component] = stratum;
   }
-  const stratumCount = Math.max(0, ...componentStratum) + (componentStratum.some((s) => s >= 0) ? 1 : 0);
+  const stratumCount = componentStratum.reduce((count, stratum) => Math.max(count, stratum + 1), 0);
 
   const rank = new Array<number>(components.length);
   order.forEach((component, position) => (rank[component] = position));
   const headRank = (rule: CheckedRule): number => rank[componentOf[graph.nodeOf(rule.head)]!]!;
 
-  const strata: IrStratum[] = [];
-  for (let index = 0; index < stratumCount; index++) {
-    const members = order.filter((component) => componentStratum[component] === index);
-    const collections = members.flatMap((component) =>
-      [...components[component]!].sort((a, b) => a - b).filter((node) => graph.defined[node]).map((node) => graph.names[node]!),
-    );
-    const rules = program.rules
-      .filter((rule) => rule.operator === "<=" && componentStratum[componentOf[graph.nodeOf(rule.head)]!] === index)
-      .sort((a, b) => headRank(a) - headRank(b) || a.id - b.id)
-      .map((rule) => rule.id);
-    const recursive = members.some((component) => graph.isCyclic(components[component]!, componentOf));
-    strata.push({ index, rules, collections, recursive });
+  const membersOf: number[][] = Array.from({ length: stratumCount }, () => []);
+  for (const component of order) if (componentStratum[component]! >= 0) membersOf[componentStratum[component]!]!.push(component);
+  const rulesOf: CheckedRule[][] = Array.from({ length: stratumCount }, () => []);
+  for (const rule of program.rules) {
+    if (rule.operator === "<=") rulesOf[componentStratum[componentOf[graph.nodeOf(rule.head)]!]!]!.push(rule);
   }
+  const strata: IrStratum[] = membersOf.map((members, index) => ({
+    index,
+    rules: rulesOf[index]!.sort((a, b) => headRank(a) - headRank(b) || a.id - b.id).map((rule) => rule.id),
+    collections: members.flatMap((component) =>
+      [...components[component]!].sort((a, b) => a - b).filter((node) => graph.defined[node]).map((node) => graph.names[node]!),
+    ),
+    recursive: members.some((component) => graph.isCyclic(components[component]!)),
+  }));
 
   const temporalRules = program.rules.filter((rule) => rule.operator !== "<=").map((rule) => rule.id);
   if (temporalRules.length > 0) {
@@ -77,9 +78,18 @@ export function stratify(program: CheckedProgram, edges: readonly IrEdge[]): Str
     rule.operator === "<=" ? componentStratum[componentOf[graph.nodeOf(rule.head)]!]! : stratumCount,
   );
 
+  // Edges inside one component, in file order, grouped by component.
+  const inside = new Map<number, IrEdge[]>();
+  for (const edge of graph.edges) {
+    const component = componentOf[graph.nodeOf(edge.from)]!;
+    if (component !== componentOf[graph.nodeOf(edge.to)]) continue;
+    const list = inside.get(component) ?? [];
+    list.push(edge);
+    inside.set(component, list);
+  }
   const diagnostics: Diagnostic[] = [];
   for (const component of order) {
-    const cycle = graph.nonMonotoneCycle(components[component]!, componentOf);
+    const cycle = graph.nonMonotoneCycle(inside.get(component) ?? []);
     if (cycle !== null) diagnostics.push(cycleDiagnostic(program, cycle));
   }
   return { strata, ruleStrata, diagnostics };
@@ -133,21 +143,17 @@ class CollectionGraph {
     return node;
   }
 
-  isCyclic(members: readonly number[], componentOf: readonly number[]): boolean {
+  isCyclic(members: readonly number[]): boolean {
     if (members.length > 1) return true;
     return this.incoming[members[0]!]!.some((edge) => edge.from === edge.to);
   }
 
   /**
-   * A cycle through the component's first N edge, as a list of edges in data-flow order, or null
-   * when the component has no N edge between its own members. The path back from the N edge's
+   * A cycle through the first N edge among a component's inner edges (in file order), as a list
+   * of edges in data-flow order, or null when there is none. The path back from the N edge's
    * head to its source is a shortest one, so the message names as few rules as possible.
    */
-  nonMonotoneCycle(members: readonly number[], componentOf: readonly number[]): IrEdge[] | null {
-    const component = componentOf[members[0]!]!;
-    const inside = this.edges.filter(
-      (edge) => componentOf[this.nodeOf(edge.from)] === component && componentOf[this.nodeOf(edge.to)] === component,
-    );
+  nonMonotoneCycle(inside: readonly IrEdge[]): IrEdge[] | null {
     const nonMonotone = inside.find((edge) => !edge.monotone);
     if (nonMonotone === undefined) return null;
     const start = this.nodeOf(nonMonotone.to);
@@ -243,18 +249,60 @@ function topologicalOrder(components: readonly number[][], componentOf: readonly
       pending[b]!++;
     }
   });
-  const firstNode = components.map((members) => Math.min(...members));
-  const ready = components.map((_, index) => index).filter((index) => pending[index] === 0);
+  const firstNode = components.map((members) => members.reduce((first, node) => Math.min(first, node), Infinity));
+  const ready = new MinHeap((a, b) => firstNode[a]! - firstNode[b]!);
+  components.forEach((_, index) => {
+    if (pending[index] === 0) ready.push(index);
+  });
   const order: number[] = [];
-  while (ready.length > 0) {
-    ready.sort((a, b) => firstNode[a]! - firstNode[b]!);
-    const component = ready.shift()!;
+  while (ready.size > 0) {
+    const component = ready.pop();
     order.push(component);
     for (const next of successors[component]!) {
       if (--pending[next]! === 0) ready.push(next);
     }
   }
   return order;
+}
+
+class MinHeap {
+  private readonly items: number[] = [];
+  constructor(private readonly compare: (a: number, b: number) => number) {}
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  push(item: number): void {
+    const items = this.items;
+    items.push(item);
+    for (let i = items.length - 1; i > 0; ) {
+      const parent = (i - 1) >> 1;
+      if (this.compare(items[i]!, items[parent]!) >= 0) break;
+      [items[i], items[parent]] = [items[parent]!, items[i]!];
+      i = parent;
+    }
+  }
+
+  pop(): number {
+    const items = this.items;
+    const top = items[0]!;
+    const last = items.pop()!;
+    if (items.length > 0) {
+      items[0] = last;
+      for (let i = 0; ; ) {
+        const left = 2 * i + 1;
+        const right = left + 1;
+        let smallest = i;
+        if (left < items.length && this.compare(items[left]!, items[smallest]!) < 0) smallest = left;
+        if (right < items.length && this.compare(items[right]!, items[smallest]!) < 0) smallest = right;
+        if (smallest === i) break;
+        [items[i], items[smallest]] = [items[smallest]!, items[i]!];
+        i = smallest;
+      }
+    }
+    return top;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
