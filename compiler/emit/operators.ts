@@ -1,0 +1,642 @@
+// One plan (IrPlan) → the body of one generated method: nested loops over bindings.
+// In: a rule, one of its plans (scan, joins, antijoins, filters, maps, flattens, an optional
+// aggregate, the sink) and the relations/indexes the class holds. Out: straight-line loops:
+// a scan walks rows (or the delta's row list), a join walks an index chain, each binding is a
+// `const` named after the source variable, a rejected binding `continue`s its loop.
+// Why so: the plan already fixed the join order and where each filter goes, so emission is a
+// left-to-right walk with no runtime dispatch; nothing in a loop allocates (probe keys are
+// staged in preallocated typed arrays, tuples in the target relation's staging row).
+
+import type { ColumnPattern, IrAggregate, IrCollection, IrExpression, IrOperator, IrPlan, IrRule, SinkKind } from "../ir.ts";
+import { isLattice, sameType, type LatticeType, type Type } from "../types.ts";
+import { valueType } from "../typecheck-values.ts";
+import { ExpressionEmitter, codeKindOf, literal, type CodeKind, type FunctionContext, type VariableSlot } from "./expressions.ts";
+import type { ModuleContext } from "./module-context.ts";
+import { valueTsType } from "./ts-types.ts";
+import { CodeWriter, NameScope } from "./writer.ts";
+
+/** The class members a plan refers to (declared by the program emitter). */
+export interface ClassMembers {
+  collection(name: string): IrCollection;
+  /** `this.edgeRelation`. */
+  relation(name: string): string;
+  /** `this.edgeByY`: an index on plain column positions (within the plain columns). */
+  index(name: string, plainColumns: readonly number[]): string;
+  /** The relation a sink writes: the collection itself, or a deferred buffer or outbox. */
+  sinkTarget(sink: SinkKind, name: string): string;
+  /** `this.fanoutGroups`: the aggregation state of a rule. */
+  aggregation(rule: IrRule, groupKinds: readonly CodeKind[], aggregates: readonly string[], bindingWidth: number): string;
+}
+
+interface ColumnLayout {
+  /** For each schema column: its index among plain columns, or -1. */
+  readonly plainIndex: readonly number[];
+  /** For each schema column: its index among lattice columns, or -1. */
+  readonly latticeIndex: readonly number[];
+  readonly width: number;
+}
+
+export function columnLayout(collection: IrCollection): ColumnLayout {
+  let plain = 0;
+  let lattice = 0;
+  const plainIndex: number[] = [];
+  const latticeIndex: number[] = [];
+  for (const column of collection.columns) {
+    plainIndex.push(column.lattice ? -1 : plain++);
+    latticeIndex.push(column.lattice ? lattice++ : -1);
+  }
+  return { plainIndex, latticeIndex, width: plain };
+}
+
+export class PlanEmitter implements FunctionContext {
+  private readonly stringsLocal: string;
+  private readonly stringValuesLocal: string;
+  private readonly jsonLocal: string;
+  private readonly jsonValuesLocal: string;
+  private readonly contextLocal: string;
+  private readonly scope = new NameScope();
+  private readonly slots = new Map<number, VariableSlot>();
+  private readonly variableNames: string[];
+  private readonly exprs: ExpressionEmitter;
+  private readonly body = new CodeWriter();
+  private readonly locals = new Map<string, { name: string; init: string }>();
+  private readonly constants = new Map<string, { name: string; init: string }>();
+  private readonly usedLocals = new Set<string>();
+  /** Open loops; a rejected binding continues the innermost, or leaves the labelled block. */
+  private loops = 0;
+  private readonly label: string;
+  private substitutions = new Map<IrExpression, string>();
+  private aggregateResults: ((index: number) => string) | null = null;
+
+  constructor(
+    readonly module: ModuleContext,
+    private readonly members: ClassMembers,
+    private readonly rule: IrRule,
+    private readonly plan: IrPlan,
+  ) {
+    // Source variables keep their names: claimed before any generated local.
+    this.variableNames = rule.variables.map((variable) => this.scope.claim(variable.wildcard ? "_" : variable.name));
+    this.stringsLocal = this.local("strings", "this.space.strings");
+    this.stringValuesLocal = this.local("stringValues", `${this.stringsLocal}.values`);
+    this.jsonLocal = this.local("json", "this.space.json");
+    this.jsonValuesLocal = this.local("jsonValues", `${this.jsonLocal}.values`);
+    this.contextLocal = this.local("context", "this.context");
+    this.label = this.scope.claim("binding");
+    this.exprs = new ExpressionEmitter(this);
+    this.needed = this.neededVariables();
+  }
+
+  /** Variables something reads: a bound column nobody reads is not even loaded. */
+  private readonly needed: Set<number>;
+
+  private neededVariables(): Set<number> {
+    const needed = new Set<number>();
+    for (const operator of this.plan.operators) {
+      switch (operator.kind) {
+        case "scan":
+        case "join":
+        case "antijoin":
+          for (const column of operator.columns) if (column.kind === "match") variablesOf(column.value, needed);
+          break;
+        case "filter":
+          variablesOf(operator.predicate, needed);
+          break;
+        case "map":
+          variablesOf(operator.value, needed);
+          break;
+        case "flatten":
+          operator.sources.forEach((source) => variablesOf(source, needed));
+          break;
+        case "aggregate":
+          operator.group.forEach((expression) => variablesOf(expression, needed));
+          for (const aggregate of operator.aggregates) if (aggregate.argument !== null) variablesOf(aggregate.argument, needed);
+          break;
+        case "sink":
+          operator.columns.forEach((expression) => variablesOf(expression, needed));
+          break;
+      }
+    }
+    if (this.plan.operators.some((operator) => operator.kind === "aggregate") && this.needsDistinctBindings()) {
+      for (const variable of this.boundBeforeAggregate()) needed.add(variable);
+    }
+    return needed;
+  }
+
+  get strings(): string {
+    return this.use(this.stringsLocal);
+  }
+
+  get stringValues(): string {
+    this.use(this.stringsLocal);
+    return this.use(this.stringValuesLocal);
+  }
+
+  get json(): string {
+    return this.use(this.jsonLocal);
+  }
+
+  get jsonValues(): string {
+    this.use(this.jsonLocal);
+    return this.use(this.jsonValuesLocal);
+  }
+
+  get context(): string {
+    return this.use(this.contextLocal);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // FunctionContext
+
+  variable(index: number): VariableSlot {
+    const slot = this.slots.get(index);
+    if (slot === undefined) throw new Error(`rule ${this.rule.name}: variable ${this.rule.variables[index]?.name} used before it is bound`);
+    return slot;
+  }
+
+  aggregateResult(index: number): string {
+    if (this.aggregateResults === null) throw new Error(`rule ${this.rule.name}: an aggregate result outside the aggregation`);
+    return this.aggregateResults(index);
+  }
+
+  constantCode(kind: CodeKind, value: unknown): string {
+    const key = `${kind}:${JSON.stringify(value)}`;
+    let constant = this.constants.get(key);
+    if (constant === undefined) {
+      const base = typeof value === "string" && /^[A-Za-z_][A-Za-z0-9_]{0,20}$/.test(value) ? `${value}Code` : "constantCode";
+      const name = this.scope.claim(base);
+      const init = kind === "string" ? `${this.strings}.intern(${literal(value)})` : `${this.json}.intern(${literal(value)})`;
+      constant = { name, init };
+      this.constants.set(key, constant);
+    }
+    return constant.name;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // The method body
+
+  /** Writes the whole method body into `writer`. */
+  emit(writer: CodeWriter): void {
+    const aggregate = this.plan.operators.find((operator) => operator.kind === "aggregate");
+    const sink = this.plan.operators[this.plan.operators.length - 1]!;
+    if (sink.kind !== "sink") throw new Error(`rule ${this.rule.name}: a plan must end in a sink`);
+    let aggregation: string | null = null;
+    if (aggregate !== undefined && aggregate.kind === "aggregate") aggregation = this.prepareAggregation(aggregate);
+
+    // A binding rejected before any loop opens leaves this block (a plan with no atom, or a
+    // condition on constants); inside loops a rejection is a `continue`.
+    const labelled = this.rejectsOutsideLoops();
+    if (labelled) this.body.open(`${this.label}:`);
+    for (const operator of this.plan.operators) {
+      if (operator.kind === "aggregate") {
+        this.accumulate(operator, aggregation!);
+        break;
+      }
+      this.operator(operator);
+    }
+    while (this.loops > 0) {
+      this.body.close();
+      this.loops--;
+    }
+    if (labelled) this.body.close();
+    if (aggregate !== undefined && aggregate.kind === "aggregate") this.emitGroups(aggregate, aggregation!, sink);
+
+    // Locals first (only those the body used), then constant codes, then the loops.
+    for (const [name, local] of this.locals) if (this.usedLocals.has(name)) writer.line(`const ${local.name} = ${local.init};`);
+    for (const constant of this.constants.values()) writer.line(`const ${constant.name} = ${constant.init};`);
+    writer.append(this.body);
+  }
+
+  private rejectsOutsideLoops(): boolean {
+    for (const operator of this.plan.operators) {
+      if (operator.kind === "scan" || operator.kind === "join" || operator.kind === "flatten") return false;
+      if (operator.kind === "filter" || operator.kind === "antijoin") return true;
+    }
+    return false;
+  }
+
+  private operator(operator: IrOperator): void {
+    switch (operator.kind) {
+      case "scan":
+      case "join":
+        this.atomLoop(operator);
+        return;
+      case "antijoin":
+        this.antijoin(operator);
+        return;
+      case "filter":
+        this.body.line(`if (!${wrap(this.exprs.predicate(operator.predicate))}) ${this.reject()}`);
+        return;
+      case "map": {
+        const name = this.bindValue(operator.variable);
+        this.body.line(`const ${name} = ${this.exprs.value(operator.value)};`);
+        return;
+      }
+      case "flatten":
+        this.flatten(operator);
+        return;
+      case "sink":
+        this.sink(operator.sink, operator.collection, operator.columns);
+        return;
+      case "aggregate":
+        return;
+    }
+  }
+
+  private reject(): string {
+    return this.loops > 0 ? "continue;" : `break ${this.label};`;
+  }
+
+  private local(wanted: string, init: string): string {
+    const name = this.scope.claim(wanted);
+    this.locals.set(name, { name, init });
+    return name;
+  }
+
+  /** Marks a local as used and returns its name. */
+  private use(name: string): string {
+    this.usedLocals.add(name);
+    return name;
+  }
+
+  private relationLocal(collection: string): string {
+    return this.memberLocal(collection.replace(/^.*\./, ""), this.members.relation(collection));
+  }
+
+  /** A local for a class member, one per member however often the plan uses it. */
+  private memberLocal(wanted: string, member: string): string {
+    const existing = [...this.locals.values()].find((local) => local.init === member);
+    if (existing !== undefined) return this.use(existing.name);
+    return this.use(this.local(wanted, member));
+  }
+
+  private bindValue(variable: number): string {
+    const name = this.variableNames[variable]!;
+    this.slots.set(variable, { name, type: this.rule.variables[variable]!.type, representation: { held: "value" } });
+    return name;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Atoms
+
+  private atomLoop(operator: IrOperator & { kind: "scan" | "join" }): void {
+    const collection = this.members.collection(operator.collection);
+    const layout = columnLayout(collection);
+    const relation = this.relationLocal(operator.collection);
+    const row = this.scope.claim(`${relation}Row`);
+    const own = new Set(operator.columns.flatMap((column) => (column.kind === "bind" ? [column.variable] : [])));
+    const computable = (column: ColumnPattern) => column.kind === "match" && [...variablesOf(column.value)].every((v) => this.slots.has(v) && !own.has(v));
+    const keyPositions =
+      operator.kind === "join" ? operator.keyColumns.filter((position) => computable(operator.columns[position]!)) : operator.columns.flatMap((column, position) => (computable(column) ? [position] : []));
+    const indexed = operator.source === "full" ? keyPositions.filter((position) => layout.plainIndex[position]! >= 0) : [];
+
+    if (operator.source === "delta") {
+      const delta = this.scope.claim(`${relation}Delta`);
+      const position = this.scope.claim("position");
+      const end = this.scope.claim("deltaSize");
+      this.body.line(`const ${delta} = ${relation}.delta;`);
+      this.body.open(`for (let ${position} = 0, ${end} = ${relation}.deltaSize; ${position} < ${end}; ${position}++)`);
+      this.body.line(`const ${row} = ${delta}[${position}]!;`);
+    } else if (indexed.length > 0) {
+      const index = this.memberLocal(indexLocalName(collection, indexed), this.members.index(operator.collection, indexed.map((p) => layout.plainIndex[p]!)));
+      indexed.forEach((position, i) => {
+        const column = operator.columns[position] as ColumnPattern & { kind: "match" };
+        this.body.line(`${index}.key[${i}] = ${this.exprs.code(column.value, codeKindOf(collection.columns[position]!.type))};`);
+      });
+      this.body.open(`for (let ${row} = ${index}.find(); ${row} !== -1; ${row} = ${index}.next[${row}]!)`);
+    } else {
+      const size = this.scope.claim(`${relation}Size`);
+      this.body.line(`const ${size} = ${relation}.size;`);
+      this.body.open(`for (let ${row} = 0; ${row} < ${size}; ${row}++)`);
+    }
+    this.loops++;
+    this.bindColumns(collection, layout, relation, row, operator.columns);
+    operator.columns.forEach((column, position) => {
+      if (column.kind !== "match" || indexed.includes(position)) return;
+      this.body.line(`if (${this.mismatch(collection, layout, relation, row, position, column.value)}) ${this.reject()}`);
+    });
+  }
+
+  private bindColumns(collection: IrCollection, layout: ColumnLayout, relation: string, row: string, columns: readonly ColumnPattern[]): void {
+    columns.forEach((column, position) => {
+      if (column.kind !== "bind" || !this.needed.has(column.variable)) return;
+      const name = this.variableNames[column.variable]!;
+      const type = collection.columns[position]!.type;
+      if (layout.latticeIndex[position]! >= 0) {
+        this.slots.set(column.variable, { name, type, representation: { held: "value" } });
+        this.body.line(`const ${name} = ${relation}.lattice[${layout.latticeIndex[position]}]![${row}] as ${valueTsType(type, this.module)};`);
+        return;
+      }
+      const kind = codeKindOf(type);
+      this.slots.set(column.variable, { name, type, representation: kind === "number" ? { held: "value" } : { held: "code", kind } });
+      this.body.line(`const ${name} = ${relation}.data[${cell(row, layout.width, layout.plainIndex[position]!)}]!;`);
+    });
+  }
+
+  /** A condition true when column `position` of the row does not equal `value`. */
+  private mismatch(collection: IrCollection, layout: ColumnLayout, relation: string, row: string, position: number, value: IrExpression): string {
+    const type = collection.columns[position]!.type;
+    if (layout.latticeIndex[position]! >= 0) {
+      const lattice = type as LatticeType;
+      const ops = this.module.latticeOps(lattice);
+      const expected = sameType(value.type, lattice) ? this.exprs.value(value) : this.exprs.lift(value, lattice);
+      return `!${ops}.equals(${relation}.lattice[${layout.latticeIndex[position]}]![${row}], ${expected})`;
+    }
+    return `${relation}.data[${cell(row, layout.width, layout.plainIndex[position]!)}] !== ${this.exprs.code(value, codeKindOf(type))}`;
+  }
+
+  private antijoin(operator: IrOperator & { kind: "antijoin" }): void {
+    const collection = this.members.collection(operator.collection);
+    const layout = columnLayout(collection);
+    const relation = this.relationLocal(operator.collection);
+    const computable = (column: ColumnPattern) => column.kind === "match" && [...variablesOf(column.value)].every((v) => this.slots.has(v));
+    const indexed = operator.keyColumns.filter((position) => layout.plainIndex[position]! >= 0 && computable(operator.columns[position]!));
+    const checks = operator.columns.flatMap((column, position) => (column.kind === "match" && !indexed.includes(position) ? [position] : []));
+    const whole = checks.length === 0 && indexed.length === layout.width && collection.columns.every((column, position) => column.lattice || indexed.includes(position));
+    if (whole) {
+      // Every plain column is known: one membership probe of the relation itself.
+      for (const position of indexed) {
+        const column = operator.columns[position] as ColumnPattern & { kind: "match" };
+        this.body.line(`${relation}.tuple[${layout.plainIndex[position]}] = ${this.exprs.code(column.value, codeKindOf(collection.columns[position]!.type))};`);
+      }
+      this.body.line(`if (${relation}.contains()) ${this.reject()}`);
+      return;
+    }
+    if (checks.length === 0) {
+      if (indexed.length === 0) {
+        this.body.line(`if (${relation}.size > 0) ${this.reject()}`);
+        return;
+      }
+      const index = this.indexFor(operator.collection, collection, layout, indexed, operator.columns);
+      this.body.line(`if (${index}.find() !== -1) ${this.reject()}`);
+      return;
+    }
+    // Some columns are compared after the probe (lattice values, or a variable bound in the atom).
+    const found = this.scope.claim("found");
+    const row = this.scope.claim(`${relation}Row`);
+    this.body.line(`let ${found} = false;`);
+    if (indexed.length > 0) {
+      const index = this.indexFor(operator.collection, collection, layout, indexed, operator.columns);
+      this.body.open(`for (let ${row} = ${index}.find(); ${row} !== -1; ${row} = ${index}.next[${row}]!)`);
+    } else {
+      this.body.open(`for (let ${row} = 0; ${row} < ${relation}.size; ${row}++)`);
+    }
+    // Variables bound inside a negation are existential: visible only to its own checks.
+    const before = new Map(this.slots);
+    this.bindColumns(collection, layout, relation, row, operator.columns);
+    for (const position of checks) {
+      const column = operator.columns[position] as ColumnPattern & { kind: "match" };
+      this.body.line(`if (${this.mismatch(collection, layout, relation, row, position, column.value)}) continue;`);
+    }
+    this.body.line(`${found} = true;`);
+    this.body.line("break;");
+    this.slots.clear();
+    for (const [key, value] of before) this.slots.set(key, value);
+    this.body.close();
+    this.body.line(`if (${found}) ${this.reject()}`);
+  }
+
+  private indexFor(name: string, collection: IrCollection, layout: ColumnLayout, positions: readonly number[], columns: readonly ColumnPattern[]): string {
+    const index = this.memberLocal(indexLocalName(collection, positions), this.members.index(name, positions.map((p) => layout.plainIndex[p]!)));
+    positions.forEach((position, i) => {
+      const column = columns[position] as ColumnPattern & { kind: "match" };
+      this.body.line(`${index}.key[${i}] = ${this.exprs.code(column.value, codeKindOf(collection.columns[position]!.type))};`);
+    });
+    return index;
+  }
+
+  private flatten(operator: IrOperator & { kind: "flatten" }): void {
+    const name = this.bindValue(operator.variable);
+    if (operator.mode === "range") {
+      const end = this.scope.claim(`${name}End`);
+      this.body.line(`const ${end} = ${this.exprs.plain(operator.sources[1]!)};`);
+      this.body.open(`for (let ${name} = ${this.exprs.plain(operator.sources[0]!)}; ${name} < ${end}; ${name}++)`);
+    } else if (operator.mode === "keys") {
+      this.body.open(`for (const ${name} of ${this.exprs.value(operator.sources[0]!)}.keys)`);
+    } else {
+      this.body.open(`for (const ${name} of ${this.exprs.value(operator.sources[0]!)}.items)`);
+    }
+    this.loops++;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Sinks
+
+  private sink(kind: SinkKind, name: string, columns: readonly IrExpression[]): void {
+    const collection = this.members.collection(name);
+    const layout = columnLayout(collection);
+    const target = this.memberLocal(sinkLocalName(kind, name), this.members.sinkTarget(kind, name));
+    columns.forEach((expression, position) => {
+      const type = collection.columns[position]!.type;
+      if (layout.latticeIndex[position]! >= 0) {
+        const lattice = type as LatticeType;
+        const value = sameType(expression.type, lattice) ? this.exprs.value(expression) : this.exprs.lift(expression, lattice);
+        this.body.line(`${target}.values[${layout.latticeIndex[position]}] = ${value};`);
+      } else {
+        this.body.line(`${target}.tuple[${layout.plainIndex[position]}] = ${this.exprs.code(expression, codeKindOf(type))};`);
+      }
+    });
+    this.body.line(`${target}.insert();`);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Aggregation
+
+  private prepareAggregation(operator: IrOperator & { kind: "aggregate" }): string {
+    const groupKinds = operator.group.map((expression) => codeKindOf(plainTypeOf(expression.type)));
+    const kinds = operator.aggregates.map(aggregateKind);
+    const bindingWidth = this.needsDistinctBindings() ? this.boundBeforeAggregate().length : 0;
+    const field = this.members.aggregation(this.rule, groupKinds, kinds, bindingWidth);
+    const local = this.memberLocal("groups", field);
+    this.body.line(`${local}.reset();`);
+    return local;
+  }
+
+  /**
+   * Whether the loops can produce one binding twice: only when a positive atom ignores a plain
+   * column (a projection); joins of sets over all their columns give distinct bindings.
+   */
+  private needsDistinctBindings(): boolean {
+    for (const operator of this.plan.operators) {
+      if (operator.kind !== "scan" && operator.kind !== "join") continue;
+      const collection = this.members.collection(operator.collection);
+      if (operator.columns.some((column, position) => column.kind === "ignore" && !collection.columns[position]!.lattice)) return true;
+    }
+    return false;
+  }
+
+  private boundBeforeAggregate(): number[] {
+    const bound: number[] = [];
+    for (const operator of this.plan.operators) {
+      if (operator.kind === "aggregate") break;
+      if (operator.kind === "scan" || operator.kind === "join") {
+        for (const column of operator.columns) if (column.kind === "bind") bound.push(column.variable);
+      }
+      if (operator.kind === "map" || operator.kind === "flatten") bound.push(operator.variable);
+    }
+    return bound;
+  }
+
+  private accumulate(operator: IrOperator & { kind: "aggregate" }, groups: string): void {
+    if (this.needsDistinctBindings()) {
+      this.boundBeforeAggregate().forEach((variable, i) => {
+        const slot = this.variable(variable);
+        this.body.line(`${groups}.binding[${i}] = ${this.slotCode(slot)};`);
+      });
+      this.body.line(`if (!${groups}.firstBinding()) ${this.reject()}`);
+    }
+    operator.group.forEach((expression, i) => {
+      this.body.line(`${groups}.key[${i}] = ${this.exprs.code(expression, codeKindOf(plainTypeOf(expression.type)))};`);
+    });
+    const group = this.scope.claim("group");
+    this.body.line(`const ${group} = ${groups}.group();`);
+    operator.aggregates.forEach((aggregate, i) => {
+      const argument = aggregate.argument;
+      switch (aggregateKind(aggregate)) {
+        case "count":
+          this.body.line(`${groups}.count(${group}, ${i});`);
+          return;
+        case "countDistinct":
+          this.body.line(`${groups}.countDistinct(${group}, ${i}, ${this.exprs.code(argument!, codeKindOf(plainTypeOf(argument!.type)))});`);
+          return;
+        case "sum":
+        case "avg":
+          this.body.line(`${groups}.sum(${group}, ${i}, ${this.exprs.plain(argument!)});`);
+          return;
+        case "min":
+        case "choose":
+          this.body.line(`${groups}.min(${group}, ${i}, ${this.exprs.plain(argument!)});`);
+          return;
+        case "max":
+          this.body.line(`${groups}.max(${group}, ${i}, ${this.exprs.plain(argument!)});`);
+          return;
+        case "collect":
+          this.body.line(
+            `${groups}.collect(${group}, ${i}, ${this.exprs.code(argument!, codeKindOf(plainTypeOf(argument!.type)))}, ${this.exprs.plain(argument!)});`,
+          );
+          return;
+      }
+    });
+  }
+
+  private slotCode(slot: VariableSlot): string {
+    if (slot.representation.held === "code") return slot.name;
+    const kind = codeKindOf(slot.type);
+    return this.exprs.encodeValue(kind, kind === "json" ? slot.name : slot.name, slot.type);
+  }
+
+  private emitGroups(operator: IrOperator & { kind: "aggregate" }, groups: string, sink: IrOperator & { kind: "sink" }): void {
+    const aggregates = operator.aggregates;
+    const resultType = (index: number) => valueTsType(aggregates[index]!.type, this.module);
+    this.slots.clear();
+    if (operator.group.length === 0) {
+      const results = this.scope.claim("results");
+      this.body.open(`if (${groups}.size === 0)`);
+      this.body.line(`const ${results} = ${groups}.emptyResults();`);
+      this.body.open(`if (${results} !== null)`);
+      this.aggregateResults = (index) => `(${results}[${index}] as ${resultType(index)})`;
+      this.sink(sink.sink, sink.collection, sink.columns);
+      this.body.close();
+      this.body.close();
+    }
+    const group = this.scope.claim("group");
+    this.body.open(`for (let ${group} = 0; ${group} < ${groups}.size; ${group}++)`);
+    this.substitutions = new Map();
+    operator.group.forEach((expression, i) => {
+      const name =
+        expression.kind === "variable" ? this.variableNames[expression.variable]! : this.scope.claim(`group${i}`);
+      this.body.line(`const ${name} = ${groups}.groupValue(${group}, ${i}) as ${valueTsType(plainTypeOf(expression.type), this.module)};`);
+      this.substitutions.set(expression, name);
+    });
+    this.aggregateResults = (index) => `(${groups}.result(${group}, ${index}) as ${resultType(index)})`;
+    const columns = sink.columns.map((column) => this.substituteGroup(column, operator.group));
+    this.sink(sink.sink, sink.collection, columns);
+    this.body.close();
+  }
+
+  /** A head column that is a group expression becomes a variable holding the group's value. */
+  private substituteGroup(column: IrExpression, group: readonly IrExpression[]): IrExpression {
+    const index = group.findIndex((expression) => expression === column || sameExpression(expression, column));
+    if (index < 0) return column;
+    const name = this.substitutions.get(group[index]!)!;
+    const variable = this.rule.variables.length + 1000 + index;
+    const type = plainTypeOf(group[index]!.type);
+    this.slots.set(variable, { name, type, representation: { held: "value" } });
+    return { kind: "variable", variable, type, span: column.span };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function aggregateKind(aggregate: IrAggregate): "count" | "countDistinct" | "sum" | "min" | "max" | "choose" | "avg" | "collect" {
+  if (aggregate.function === "count") return aggregate.argument === null ? "count" : "countDistinct";
+  return aggregate.function;
+}
+
+/** A group expression's stored type: its own (a lattice group value is kept whole). */
+function plainTypeOf(type: Type): Type {
+  return isLattice(type) && valueType(type) !== null && type.kind !== "lww" && type.kind !== "counter" ? valueType(type)! : type;
+}
+
+/** `data[…]` position of plain column `index` of `row` in rows of `width` codes. */
+function cell(row: string, width: number, index: number): string {
+  if (width === 1) return row;
+  return index === 0 ? `${row} * ${width}` : `${row} * ${width} + ${index}`;
+}
+
+function wrap(code: string): string {
+  return /^[\w.$]+$/.test(code) || (code.startsWith("(") && code.endsWith(")")) ? code : `(${code})`;
+}
+
+function indexLocalName(collection: IrCollection, positions: readonly number[]): string {
+  const base = collection.name.replace(/^.*\./, "");
+  return `${base}By${positions.map((position) => capitalize(collection.columns[position]!.name)).join("")}`;
+}
+
+function sinkLocalName(kind: SinkKind, name: string): string {
+  const base = name.replace(/^.*\./, "");
+  switch (kind) {
+    case "merge":
+      return base;
+    case "defer":
+      return `${base}Inserts`;
+    case "delete":
+      return `${base}Deletes`;
+    case "upsert":
+      return `${base}Upserts`;
+    case "send":
+      return `${base}Outbox`;
+  }
+}
+
+function capitalize(text: string): string {
+  return text.length === 0 ? text : text[0]!.toUpperCase() + text.slice(1);
+}
+
+function variablesOf(expression: IrExpression, into: Set<number> = new Set()): Set<number> {
+  switch (expression.kind) {
+    case "variable":
+      into.add(expression.variable);
+      break;
+    case "binary":
+      variablesOf(expression.left, into);
+      variablesOf(expression.right, into);
+      break;
+    case "unary":
+      variablesOf(expression.operand, into);
+      break;
+    case "call":
+      expression.args.forEach((arg) => variablesOf(arg, into));
+      break;
+    case "lift":
+      variablesOf(expression.value, into);
+      break;
+    default:
+      break;
+  }
+  return into;
+}
+
+function sameExpression(a: IrExpression, b: IrExpression): boolean {
+  const strip = (key: string, value: unknown) => (key === "span" ? undefined : value);
+  return JSON.stringify(a, strip) === JSON.stringify(b, strip);
+}

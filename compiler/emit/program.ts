@@ -1,0 +1,334 @@
+// The generated class: one per program, embedding its rules in the runtime's node.
+// In: the IrProgram (strata with their rules and plans, facts, externs) and emit options.
+// Out: the body of the module after its imports: tuple types, the schema, lattice constants,
+// extern wrappers, and `export class Cart extends ProgramNode<CartTypes>` whose members are
+// the relations and indexes its plans use, one method per plan, one per stratum, `evaluate`
+// (step 3 of the tick: the strata in order, then the temporal rules) and `insertFacts`.
+// Why so: each plan is a method named after its rule, with the rule's text above it, so a
+// profile or a stack trace of a running service points at a line of the program. Strata are
+// methods too: a recursive one is the semi-naive loop over its plans' delta variants.
+
+import type { IrCollection, IrFact, IrPlan, IrProgram, IrRule, IrStratum, SinkKind } from "../ir.ts";
+import { printPlan } from "../ir-print.ts";
+import type { SourceFile } from "../source.ts";
+import { isLattice, sameType, type LatticeType } from "../types.ts";
+import { writeCollectionTypes, writeSchema } from "./collections.ts";
+import { ExpressionEmitter, type CodeKind, type FunctionContext, type VariableSlot } from "./expressions.ts";
+import type { ModuleContext } from "./module-context.ts";
+import { PlanEmitter, type ClassMembers } from "./operators.ts";
+import { CodeWriter, NameScope, camelCase, identifier, pascalCase } from "./writer.ts";
+
+/** Members of ProgramNode a generated member must not shadow. */
+const BASE_MEMBERS = [
+  "schema",
+  "me",
+  "space",
+  "context",
+  "evaluate",
+  "insertFacts",
+  "relation",
+  "deferredInserts",
+  "deferredDeletes",
+  "deferredUpserts",
+  "outbox",
+  "fact",
+  "push",
+  "pushArrivals",
+  "hasPending",
+  "tickNumber",
+  "tick",
+  "runUntilQuiet",
+  "collectionNames",
+  "read",
+  "onOutput",
+  "onSend",
+  "onTick",
+  "snapshot",
+  "restore",
+  "constructor",
+];
+
+export interface ProgramEmitOptions {
+  /** The source files, to quote each rule above its method. */
+  readonly sources?: readonly SourceFile[];
+  /** The class name; default from the module name. */
+  readonly className?: string;
+  /** The file the program came from, for the header comment. */
+  readonly sourceName?: string;
+}
+
+export function writeProgram(writer: CodeWriter, program: IrProgram, module: ModuleContext, options: ProgramEmitOptions): void {
+  const className = module.names.claim(options.className ?? pascalCase(program.moduleName));
+  const types = writeCollectionTypes(writer, program.collections, module, className);
+  writer.line();
+  writeSchema(writer, program.moduleName, program.collections, module);
+
+  const members = new Members(program, module);
+  const methods = new CodeWriter();
+  new MethodsWriter(program, module, members, options).write(methods);
+
+  module.writeConstants(writer);
+  writer.line();
+  const source = options.sourceName === undefined ? "" : ` (${options.sourceName})`;
+  writer.doc(
+    `The program ${program.moduleName}${source} as an embeddable node: push arrivals, run ticks, read collections,\n` +
+      "subscribe to outputs and sends. See runtime/program.ts for the API and the tick's steps.",
+  );
+  writer.open(`export class ${className} extends ${module.runtime("ProgramNode")}<${types.programTypes}>`);
+  members.writeFields(writer);
+  writer.line();
+  writer.block(`constructor(options: ${module.runtimeType("NodeOptions")} = {})`, () => writer.line("super(SCHEMA, options);"));
+  writer.append(methods);
+  writer.close();
+  writer.line();
+  writer.line(`export default ${className};`);
+}
+
+/** The class fields: relations, indexes, deferred buffers, outboxes, aggregation states. */
+class Members implements ClassMembers {
+  private readonly scope = new NameScope(BASE_MEMBERS);
+  private readonly collections: Map<string, IrCollection>;
+  private readonly fields: { name: string; init: string; order: number }[] = [];
+  private readonly byKey = new Map<string, string>();
+
+  constructor(
+    program: IrProgram,
+    private readonly module: ModuleContext,
+  ) {
+    this.collections = new Map(program.collections.map((collection) => [collection.name, collection]));
+  }
+
+  collection(name: string): IrCollection {
+    const collection = this.collections.get(name);
+    if (collection === undefined) throw new Error(`unknown collection ${name}`);
+    return collection;
+  }
+
+  relation(name: string): string {
+    return this.field(`relation ${name}`, `${baseName(name)}Relation`, `this.relation(${JSON.stringify(name)})`, 0);
+  }
+
+  index(name: string, plainColumns: readonly number[]): string {
+    const relation = this.relation(name);
+    const collection = this.collection(name);
+    const plainNames = collection.columns.filter((column) => !column.lattice).map((column) => column.name);
+    const wanted = `${baseName(name)}By${plainColumns.map((column) => pascalCase(plainNames[column] ?? String(column))).join("")}`;
+    return this.field(`index ${name} ${plainColumns.join(",")}`, wanted, `${relation}.index([${plainColumns.join(", ")}])`, 1);
+  }
+
+  sinkTarget(sink: SinkKind, name: string): string {
+    switch (sink) {
+      case "merge":
+        return this.relation(name);
+      case "defer":
+        return this.field(`defer ${name}`, `${baseName(name)}Inserts`, `this.deferredInserts(${JSON.stringify(name)})`, 2);
+      case "delete":
+        return this.field(`delete ${name}`, `${baseName(name)}Deletes`, `this.deferredDeletes(${JSON.stringify(name)})`, 2);
+      case "upsert":
+        return this.field(`upsert ${name}`, `${baseName(name)}Upserts`, `this.deferredUpserts(${JSON.stringify(name)})`, 2);
+      case "send":
+        return this.field(`send ${name}`, `${baseName(name)}Outbox`, `this.outbox(${JSON.stringify(name)})`, 2);
+    }
+  }
+
+  aggregation(rule: IrRule, groupKinds: readonly CodeKind[], aggregates: readonly string[], bindingWidth: number): string {
+    const init = `new ${this.module.runtime("Aggregation")}(this.space, ${JSON.stringify(groupKinds)}, ${JSON.stringify(aggregates)}, ${bindingWidth})`;
+    return this.field(`aggregation ${rule.id}`, `${camelCase(rule.name)}Groups`, init, 3);
+  }
+
+  private field(key: string, wanted: string, init: string, order: number): string {
+    const existing = this.byKey.get(key);
+    if (existing !== undefined) return existing;
+    const name = this.scope.claim(camelCase(wanted));
+    this.fields.push({ name, init, order });
+    const reference = `this.${name}`;
+    this.byKey.set(key, reference);
+    return reference;
+  }
+
+  writeFields(writer: CodeWriter): void {
+    // Relations before the indexes built on them: class fields initialise in order.
+    const ordered = [...this.fields].sort((a, b) => a.order - b.order);
+    for (const field of ordered) writer.line(`private readonly ${field.name} = ${field.init};`);
+  }
+
+  /** Claims a method name. */
+  method(wanted: string): string {
+    return this.scope.claim(wanted);
+  }
+}
+
+function baseName(name: string): string {
+  return camelCase(name);
+}
+
+class MethodsWriter {
+  private readonly collections: Map<string, IrCollection>;
+
+  constructor(
+    private readonly program: IrProgram,
+    private readonly module: ModuleContext,
+    private readonly members: Members,
+    private readonly options: ProgramEmitOptions,
+  ) {
+    this.collections = new Map(program.collections.map((collection) => [collection.name, collection]));
+  }
+
+  write(writer: CodeWriter): void {
+    const planMethods = new Map<IrPlan, string>();
+    const ruleMethods = new CodeWriter();
+    for (const rule of this.program.rules) {
+      rule.plans.forEach((plan) => {
+        const suffix = plan.deltaAtom === null ? "" : `Delta${pascalCase(rule.atoms[plan.deltaAtom]!.collection)}`;
+        const name = this.members.method(`${camelCase(rule.name)}${suffix}`);
+        planMethods.set(plan, name);
+        ruleMethods.line();
+        ruleMethods.doc(this.describePlan(rule, plan));
+        ruleMethods.open(`private ${name}(): void`);
+        new PlanEmitter(this.module, this.members, rule, plan).emit(ruleMethods);
+        ruleMethods.close();
+      });
+    }
+
+    const strataMethods = new CodeWriter();
+    const stratumNames: string[] = [];
+    for (const stratum of this.program.strata) {
+      const rules = stratum.rules.map((id) => this.program.rules[id]!).filter((rule) => rule.operator === "<=");
+      if (rules.length === 0) continue;
+      const name = this.members.method(`stratum${stratum.index}`);
+      stratumNames.push(name);
+      strataMethods.line();
+      this.writeStratum(strataMethods, name, stratum, rules, planMethods);
+    }
+
+    writer.line();
+    writer.doc("Step 3 of a tick: every stratum to its fixpoint, in order; then the rules that act on later ticks.");
+    writer.open("protected evaluate(): void");
+    for (const name of stratumNames) writer.line(`this.${name}();`);
+    for (const rule of this.program.rules) {
+      if (rule.operator === "<=") continue;
+      writer.line(`this.${planMethods.get(rule.plans[0]!)}(); // ${rule.name} (${rule.operator})`);
+    }
+    writer.close();
+    writer.line();
+    this.writeFacts(writer);
+    writer.append(strataMethods);
+    writer.append(ruleMethods);
+  }
+
+  private describePlan(rule: IrRule, plan: IrPlan): string {
+    const text = this.ruleText(rule);
+    const lines = [`${rule.name} (line ${rule.span.line})${text === null ? "" : `: ${text}`}`];
+    const printed = printPlan(this.program, rule, plan);
+    lines.push(...printed.map((line, i) => (i === 0 ? line : `  ${line}`)));
+    return lines.join("\n");
+  }
+
+  private ruleText(rule: IrRule): string | null {
+    const source = this.options.sources?.find((file) => file.path === rule.span.file);
+    if (source === undefined) return null;
+    return source.text.slice(rule.span.start, rule.span.end).replace(/\s+/g, " ").trim();
+  }
+
+  private writeStratum(writer: CodeWriter, name: string, stratum: IrStratum, rules: readonly IrRule[], plans: ReadonlyMap<IrPlan, string>): void {
+    const call = (plan: IrPlan) => `this.${plans.get(plan)}();`;
+    const own = new Set(stratum.collections);
+    const recursive = rules.filter((rule) => rule.plans.length > 1 || (stratum.recursive && readsAny(rule, own)));
+    const label = `stratum ${stratum.index}${stratum.recursive ? " (recursive)" : ""}: ${stratum.collections.join(", ")}`;
+    writer.doc(label);
+    writer.open(`private ${name}(): void`);
+    if (!stratum.recursive || recursive.length === 0) {
+      for (const rule of orderByDependencies(rules, own)) writer.line(`${call(rule.plans[0]!)} // ${rule.name}`);
+      writer.close();
+      return;
+    }
+    const locals = stratum.collections.map((collection) => ({ collection, local: identifier(`${camelCase(collection)}Relation`) }));
+    for (const { collection, local } of locals) writer.line(`const ${local} = ${this.members.relation(collection)};`);
+    for (const rule of rules) if (!recursive.includes(rule)) writer.line(`${call(rule.plans[0]!)} // ${rule.name}: reads nothing of this stratum`);
+    for (const { local } of locals) writer.line(`${local}.beginFixpoint();`);
+    writer.comment("First round: full contents.");
+    for (const rule of recursive) writer.line(`${call(rule.plans[0]!)} // ${rule.name}`);
+    writer.comment("Then each round joins only what the previous round added.");
+    writer.open("for (;;)");
+    writer.line("let changed = false;");
+    for (const { local } of locals) writer.line(`if (${local}.advance()) changed = true;`);
+    writer.line("if (!changed) break;");
+    for (const rule of recursive) {
+      if (rule.aggregates.length > 0) {
+        // An aggregate over a delta would count only the delta: aggregate the whole again.
+        writer.line(`${call(rule.plans[0]!)} // ${rule.name}, aggregating everything`);
+        continue;
+      }
+      for (const plan of rule.plans.slice(1)) writer.line(`${call(plan)} // ${rule.name}, delta of ${rule.atoms[plan.deltaAtom!]!.collection}`);
+    }
+    writer.close();
+    for (const { local } of locals) writer.line(`${local}.endFixpoint();`);
+    writer.close();
+  }
+
+  private writeFacts(writer: CodeWriter): void {
+    writer.doc("The program's facts, inserted at tick 0.");
+    writer.open("protected insertFacts(): void");
+    const context = new FactContext(this.module);
+    const expressions = new ExpressionEmitter(context);
+    for (const fact of this.program.facts) {
+      const collection = this.collections.get(fact.collection)!;
+      const values = fact.values.map((value, position) => {
+        const type = collection.columns[position]!.type;
+        if (!collection.columns[position]!.lattice) return expressions.plain(value);
+        return sameType(value.type, type) || !isLattice(type) ? expressions.value(value) : expressions.lift(value, type as LatticeType);
+      });
+      writer.line(`this.fact(${JSON.stringify(fact.collection)}, [${values.join(", ")}]); // line ${fact.span.line}`);
+    }
+    writer.close();
+  }
+}
+
+/** Facts are constants: no variables, no aggregates; interners and context straight from `this`. */
+class FactContext implements FunctionContext {
+  readonly strings = "this.space.strings";
+  readonly stringValues = "this.space.strings.values";
+  readonly json = "this.space.json";
+  readonly jsonValues = "this.space.json.values";
+  readonly context = "this.context";
+
+  constructor(readonly module: ModuleContext) {}
+
+  variable(index: number): VariableSlot {
+    throw new Error(`a fact reads variable ${index}`);
+  }
+
+  aggregateResult(): string {
+    throw new Error("a fact has no aggregate");
+  }
+
+  constantCode(kind: CodeKind, value: unknown): string {
+    return `${kind === "string" ? this.strings : this.json}.intern(${JSON.stringify(value)})`;
+  }
+}
+
+function readsAny(rule: IrRule, collections: ReadonlySet<string>): boolean {
+  return rule.atoms.some((atom) => collections.has(atom.collection));
+}
+
+/** In a non-recursive stratum a rule runs after the rules whose heads it reads. */
+function orderByDependencies(rules: readonly IrRule[], own: ReadonlySet<string>): IrRule[] {
+  const ordered: IrRule[] = [];
+  const placed = new Set<IrRule>();
+  const visiting = new Set<IrRule>();
+  const visit = (rule: IrRule): void => {
+    if (placed.has(rule) || visiting.has(rule)) return;
+    visiting.add(rule);
+    for (const atom of rule.atoms) {
+      if (!own.has(atom.collection)) continue;
+      for (const writer of rules) if (writer.head === atom.collection && writer !== rule) visit(writer);
+    }
+    visiting.delete(rule);
+    placed.add(rule);
+    ordered.push(rule);
+  };
+  rules.forEach(visit);
+  return ordered;
+}
+
+export type { IrFact };

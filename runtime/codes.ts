@@ -1,0 +1,120 @@
+// Codes: the numbers relations store for plain column values, and the hash over them.
+// In: a column's base type and a runtime value (or a code). Out: the code (ints and floats as
+// themselves, bools 0/1, strings and addrs by string id, `any` by JSON id) and back again.
+// Why numbers: a tuple of codes sits in a Float64Array row, hashes without allocating and
+// compares with `===`; the generated code decodes only where an expression needs the value.
+// The hash is murmur3's mixing over the 32-bit halves of each code; it is not stable across
+// runs (the `hash` built-in is, see values.ts) and need not be.
+
+import type { Type } from "../compiler/types.ts";
+import type { ValueSpace } from "./interner.ts";
+
+/** How a base type is coded: columns of the same kind share codes (int and float; string and addr). */
+export type CodeKind = "number" | "string" | "bool" | "json";
+
+/** A lattice-typed column declared before the `;` is a plain value: coded by its canonical JSON. */
+export function codeKindOf(type: Type): CodeKind {
+  switch (type.kind) {
+    case "int":
+    case "float":
+      return "number";
+    case "string":
+    case "addr":
+      return "string";
+    case "bool":
+      return "bool";
+    default:
+      return "json";
+  }
+}
+
+export function encodeCode(kind: CodeKind, value: unknown, space: ValueSpace): number {
+  switch (kind) {
+    case "number":
+      return value as number;
+    case "string":
+      return space.strings.intern(value as string);
+    case "bool":
+      return value ? 1 : 0;
+    case "json":
+      return space.json.intern(value);
+  }
+}
+
+export function decodeCode(kind: CodeKind, code: number, space: ValueSpace): unknown {
+  switch (kind) {
+    case "number":
+      return code;
+    case "string":
+      return space.strings.values[code];
+    case "bool":
+      return code === 1;
+    case "json":
+      return space.json.values[code];
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hashing codes
+
+const FLOAT_VIEW = new Float64Array(1);
+const INT_VIEW = new Int32Array(FLOAT_VIEW.buffer);
+
+export const HASH_SEED = 0x2545f491;
+
+/** Mixes one code into a running hash (murmur3 round). Int32 codes take the fast path. */
+export function mixCode(hash: number, code: number): number {
+  let k = code | 0;
+  if (k !== code) {
+    FLOAT_VIEW[0] = code;
+    k = INT_VIEW[0]! ^ Math.imul(INT_VIEW[1]!, 0x5bd1e995);
+  }
+  k = Math.imul(k, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  k = Math.imul(k, 0x1b873593);
+  hash ^= k;
+  hash = (hash << 13) | (hash >>> 19);
+  return (Math.imul(hash, 5) + 0xe6546b64) | 0;
+}
+
+/** The final avalanche (murmur3 fmix32): spreads nearby keys over the whole table. */
+export function finishHash(hash: number): number {
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  hash ^= hash >>> 16;
+  return hash;
+}
+
+/** The hash of `columns` of the row starting at `offset` in `data`. */
+export function hashColumns(data: Float64Array, offset: number, columns: Int32Array): number {
+  let hash = HASH_SEED;
+  for (let i = 0; i < columns.length; i++) hash = mixCode(hash, data[offset + columns[i]!]!);
+  return finishHash(hash);
+}
+
+/** The hash of the first `length` codes of `key`. */
+export function hashKey(key: Float64Array, length: number): number {
+  let hash = HASH_SEED;
+  for (let i = 0; i < length; i++) hash = mixCode(hash, key[i]!);
+  return finishHash(hash);
+}
+
+/** Grows a typed array to at least `minimum` elements, keeping its contents. */
+export function grownInt32(array: Int32Array, minimum: number, fill?: number): Int32Array<ArrayBuffer> {
+  let capacity = array.length > 0 ? array.length : 16;
+  while (capacity < minimum) capacity *= 2;
+  const grown = new Int32Array(capacity);
+  grown.set(array);
+  if (fill !== undefined && fill !== 0) grown.fill(fill, array.length);
+  return grown;
+}
+
+export function grownFloat64(array: Float64Array, minimum: number): Float64Array<ArrayBuffer> {
+  let capacity = array.length > 0 ? array.length : 16;
+  while (capacity < minimum) capacity *= 2;
+  const grown = new Float64Array(capacity);
+  grown.set(array);
+  return grown;
+}

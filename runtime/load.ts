@@ -1,0 +1,37 @@
+// Loading a program compiled in memory: the emitted TypeScript becomes a live node class.
+// In: the module text from emitTypeScript (emitted with the runtime imported by its absolute
+// URL, RUNTIME_URL, and externs by theirs). Out: the module's class, ready to instantiate.
+// Why a temporary file: the process already runs TypeScript through a loader (bin/hydro
+// registers tsx; vitest transforms on its own), so importing a `.ts` file needs no compiler of
+// our own, costs only esbuild's transform of one file, and keeps source positions for stack
+// traces. The file is removed as soon as the import has been evaluated.
+
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { NodeOptions, ProgramNode } from "./program.ts";
+
+/** The runtime barrel as an absolute URL: what a module loaded from a temporary file imports. */
+export const RUNTIME_URL = new URL("./index.ts", import.meta.url).href;
+
+export type ProgramClass = new (options?: NodeOptions) => ProgramNode;
+
+export async function loadProgramModule(source: string, name = "program"): Promise<Record<string, unknown>> {
+  const directory = mkdtempSync(join(tmpdir(), "hydro-"));
+  const file = join(directory, `${name.replace(/[^A-Za-z0-9_-]/g, "_")}.mts`);
+  try {
+    writeFileSync(file, source);
+    return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+/** The node class of a generated module (its default export). */
+export async function loadProgramClass(source: string, name?: string): Promise<ProgramClass> {
+  const module = await loadProgramModule(source, name);
+  const program = module["default"];
+  if (typeof program !== "function") throw new Error("the generated module has no default export class");
+  return program as ProgramClass;
+}

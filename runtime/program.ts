@@ -1,0 +1,581 @@
+// A running node of one program: its collections, its tick loop and its embedding API.
+// In: the generated subclass supplies the schema, the rule evaluation (`evaluate`: the strata
+// in order, then the temporal rules) and the facts; callers push arrivals and run ticks.
+// Out: per tick, a TickResult (outputs and sends, or the failure), delivered to subscribers too;
+// reads of any collection; snapshots of the durable state and their restoration.
+// Why here and not in generated code: the tick's steps (LANGUAGE.md §5) are the same for every
+// program, so they are written, tested and fixed once; the generated code is only the rules.
+// A tick is atomic: every relation keeps an undo mark taken right after step 1, so a failing
+// tick rolls back to exactly "the state after its step 1" without copying any state.
+
+import { decodeArrivals, decodeCollectionArrivals, columnTypes } from "./arrivals.ts";
+import { systemContext, type BuiltinContext } from "./builtins.ts";
+import { TickError } from "./errors.ts";
+import { ValueSpace } from "./interner.ts";
+import { Relation } from "./relation.ts";
+import { isPerTick, relationColumns, type CollectionSchema, type ProgramSchema } from "./schema.ts";
+import { compareTuples, compareValues, decodeTuple, type JsonValue } from "./values.ts";
+
+export interface NodeOptions {
+  /** This node's address (`me()`); default "self". */
+  readonly me?: string;
+  /** Clock, randomness and identifiers; default the system's. `me` above wins over its `me`. */
+  readonly context?: Omit<BuiltinContext, "me">;
+}
+
+/**
+ * The tuple types of a program by role (the generated module exports one such type map), so
+ * that push, read, tick results and subscriptions are typed per collection.
+ */
+export type ProgramTypes = {
+  readonly arrivals: { readonly [name: string]: readonly unknown[] };
+  readonly outputs: { readonly [name: string]: readonly unknown[] };
+  readonly channels: { readonly [name: string]: readonly unknown[] };
+  readonly collections: { readonly [name: string]: readonly unknown[] };
+};
+
+type Names<M> = keyof M & string;
+
+/** One message sent: to the node in its `@` column, on a channel, the whole tuple. */
+export type SentMessage<T extends ProgramTypes = ProgramTypes> = {
+  [C in Names<T["channels"]>]: { readonly to: string; readonly channel: C; readonly tuple: T["channels"][C] };
+}[Names<T["channels"]>];
+
+export interface TickSuccess<T extends ProgramTypes = ProgramTypes> {
+  readonly tick: number;
+  readonly failed?: undefined;
+  /** The non-empty outputs of the tick, each sorted. */
+  readonly outputs: { readonly [K in Names<T["outputs"]>]?: T["outputs"][K][] };
+  /** Every message sent, to this node too, sorted by destination, channel, tuple. */
+  readonly sent: SentMessage<T>[];
+}
+
+interface UntypedMessage {
+  readonly to: string;
+  readonly channel: string;
+  readonly tuple: JsonValue[];
+}
+
+export interface TickFailure {
+  readonly tick: number;
+  readonly failed: true;
+  readonly error: { readonly message: string; readonly tuples: JsonValue[] };
+}
+
+export type TickResult<T extends ProgramTypes = ProgramTypes> = TickSuccess<T> | TickFailure;
+
+/** The durable state of a node between ticks: enough to resume after a restart. */
+export interface NodeSnapshot {
+  readonly format: "hydrolog-node";
+  readonly version: 1;
+  readonly module: string;
+  readonly nextTick: number;
+  /** Tables and lattices, tuples in the lossless wire encoding. */
+  readonly collections: Record<string, JsonValue[][]>;
+  /** What the last tick deferred: `<+` inserts, `<-` deletes, `<+-` upserts. */
+  readonly pending: {
+    readonly inserts: Record<string, JsonValue[][]>;
+    readonly deletes: Record<string, JsonValue[][]>;
+    readonly upserts: Record<string, JsonValue[][]>;
+  };
+  /** Arrivals queued for the next tick (self-sends, pushes). */
+  readonly queued: Record<string, JsonValue[][]>;
+}
+
+type Listener<T> = (value: T) => void;
+
+interface Deferred {
+  inserts?: Relation;
+  deletes?: Relation;
+  upserts?: Relation;
+}
+
+/** A failure of an extern function: the tick fails with its message. */
+export function externFailure(name: string, error: unknown): TickError {
+  if (error instanceof TickError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new TickError(`extern function ${name} failed: ${message}`);
+}
+
+export abstract class ProgramNode<T extends ProgramTypes = ProgramTypes> {
+  readonly schema: ProgramSchema;
+  readonly me: string;
+  /** The interners behind every code in this node's relations. */
+  protected readonly space = new ValueSpace();
+  /** What me(), now(), random(), uuid() and lifts into lww/counter read; now() is fixed per tick. */
+  protected readonly context: BuiltinContext;
+  private readonly base: Omit<BuiltinContext, "me">;
+  private tickTime = 0;
+
+  private readonly collections = new Map<string, CollectionSchema>();
+  private readonly relations = new Map<string, Relation>();
+  private readonly deferred = new Map<string, Deferred>();
+  private readonly outboxes = new Map<string, Relation>();
+  private queue = new Map<string, unknown[][]>();
+  private nextTick = 0;
+  private pendingWork = false;
+
+  private readonly outputListeners = new Map<string, Set<Listener<unknown[]>>>();
+  private readonly sendListeners = new Set<Listener<SentMessage<T>[]>>();
+  private readonly tickListeners = new Set<Listener<TickResult<T>>>();
+
+  protected constructor(schema: ProgramSchema, options: NodeOptions = {}) {
+    this.schema = schema;
+    this.me = options.me ?? "self";
+    this.base = options.context ?? systemContext(this.me);
+    const base = this.base;
+    this.context = {
+      me: this.me,
+      now: () => this.tickTime,
+      random: () => base.random(),
+      uuid: () => base.uuid(),
+    };
+    for (const collection of schema.collections) {
+      this.collections.set(collection.name, collection);
+      this.relations.set(collection.name, this.newRelation(collection, collection.key));
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // What the generated subclass provides and uses
+
+  /** Step 3: every `<=` stratum to its fixpoint, in order, then the temporal rules. */
+  protected abstract evaluate(): void;
+
+  /** The program's facts (tick 0). */
+  protected abstract insertFacts(): void;
+
+  protected relation(name: string): Relation {
+    const relation = this.relations.get(name);
+    if (relation === undefined) throw new Error(`no collection ${name}`);
+    return relation;
+  }
+
+  /** The buffer of `<+` tuples for `name`, applied at the next tick's step 1. */
+  protected deferredInserts(name: string): Relation {
+    return this.deferredBuffer(name, "inserts");
+  }
+
+  protected deferredDeletes(name: string): Relation {
+    return this.deferredBuffer(name, "deletes");
+  }
+
+  protected deferredUpserts(name: string): Relation {
+    return this.deferredBuffer(name, "upserts");
+  }
+
+  /** The `<~` tuples of a channel this tick. */
+  protected outbox(name: string): Relation {
+    let outbox = this.outboxes.get(name);
+    if (outbox === undefined) {
+      outbox = this.newRelation(this.collection(name), null);
+      this.outboxes.set(name, outbox);
+    }
+    return outbox;
+  }
+
+  /** Inserts a fact given as runtime values (tick 0). */
+  protected fact(name: string, tuple: readonly unknown[]): void {
+    const relation = this.relation(name);
+    relation.stageValues(tuple);
+    relation.insert();
+  }
+
+  private deferredBuffer(name: string, kind: keyof Deferred): Relation {
+    let deferred = this.deferred.get(name);
+    if (deferred === undefined) {
+      deferred = {};
+      this.deferred.set(name, deferred);
+    }
+    let buffer = deferred[kind];
+    if (buffer === undefined) {
+      const collection = this.collection(name);
+      // Two inserts or two upserts of one key in one tick conflict just as in the table itself.
+      buffer = this.newRelation(collection, kind === "deletes" ? null : collection.key);
+      deferred[kind] = buffer;
+    }
+    return buffer;
+  }
+
+  private newRelation(collection: CollectionSchema, key: readonly number[] | null): Relation {
+    return new Relation({ name: collection.name, columns: relationColumns(collection), key, space: this.space });
+  }
+
+  private collection(name: string): CollectionSchema {
+    const collection = this.collections.get(name);
+    if (collection === undefined) throw new Error(`no collection ${name}`);
+    return collection;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Arrivals
+
+  /**
+   * Queues tuples (as LANGUAGE.md §6 JSON) for an input, channel or periodic; they arrive at
+   * the next tick. Throws a TypeError on a tuple of the wrong shape (use `pushArrivals` to
+   * validate untrusted input without exceptions).
+   */
+  push<K extends Names<T["arrivals"]>>(name: K, tuples: readonly T["arrivals"][K][]): void {
+    const collection = this.collections.get(name);
+    if (collection === undefined) throw new TypeError(`unknown collection ${JSON.stringify(name)}`);
+    const decoded = decodeCollectionArrivals(collection, tuples);
+    if (!decoded.ok) throw new TypeError(decoded.message);
+    this.enqueue(name, decoded.tuples);
+  }
+
+  /** Validates and queues an arrivals object (a stdio line); nothing is queued when it is bad. */
+  pushArrivals(json: unknown): { ok: true } | { ok: false; message: string } {
+    const decoded = decodeArrivals(this.schema, json);
+    if (!decoded.ok) return decoded;
+    for (const [name, tuples] of decoded.arrivals) this.enqueue(name, tuples);
+    return { ok: true };
+  }
+
+  private enqueue(name: string, tuples: readonly unknown[][]): void {
+    if (tuples.length === 0) {
+      if (!this.queue.has(name)) this.queue.set(name, []);
+      return;
+    }
+    const queued = this.queue.get(name);
+    if (queued === undefined) this.queue.set(name, [...tuples]);
+    else for (const tuple of tuples) queued.push(tuple);
+  }
+
+  /** Whether a tick would do anything: arrivals are queued or deferred operations would change state. */
+  hasPending(): boolean {
+    return this.queue.size > 0 || this.pendingWork;
+  }
+
+  /** The number the next tick will have. */
+  get tickNumber(): number {
+    return this.nextTick;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // The tick
+
+  tick(): TickResult<T> {
+    const tick = this.nextTick++;
+    this.tickTime = this.base.now();
+
+    // Step 1: what the previous tick deferred; per-tick collections start empty.
+    for (const [name, relation] of this.relations) if (isPerTick(this.collections.get(name)!.kind)) relation.clear();
+    this.applyDeferred();
+    for (const relation of this.relations.values()) relation.beginTick();
+    const arrivals = this.queue;
+    this.queue = new Map();
+
+    let outputs: Record<string, JsonValue[][]>;
+    let sent: UntypedMessage[];
+    try {
+      if (tick === 0) this.insertFacts();
+      // Step 2: the arrivals.
+      for (const [name, tuples] of arrivals) {
+        const relation = this.relation(name);
+        for (const tuple of tuples) {
+          relation.stageValues(tuple);
+          relation.insert();
+        }
+      }
+      // Step 3: the rules.
+      this.evaluate();
+      // Step 4: keys of what was deferred, then sends and outputs.
+      this.checkDeferredKeys();
+      outputs = this.collectOutputs();
+      sent = this.collectSends();
+    } catch (error) {
+      return this.fail(tick, error);
+    }
+
+    for (const outbox of this.outboxes.values()) outbox.clear();
+    for (const message of sent) {
+      if (message.to !== this.me) continue;
+      const collection = this.collection(message.channel);
+      const decoded = decodeTuple(columnTypes(collection), message.tuple);
+      if (decoded.ok) this.enqueue(message.channel, [decoded.value]);
+    }
+    this.pendingWork = this.computePendingWork();
+    const result = { tick, outputs, sent } as unknown as TickSuccess<T>;
+    this.notify(result);
+    return result;
+  }
+
+  /** Runs ticks while anything is pending (at least one); returns their results. */
+  runUntilQuiet(limit = Number.POSITIVE_INFINITY): TickResult<T>[] {
+    const results: TickResult<T>[] = [];
+    do {
+      results.push(this.tick());
+    } while (this.hasPending() && results.length < limit);
+    return results;
+  }
+
+  private fail(tick: number, error: unknown): TickFailure {
+    for (const relation of this.relations.values()) relation.rollback();
+    for (const deferred of this.deferred.values()) {
+      deferred.inserts?.clear();
+      deferred.deletes?.clear();
+      deferred.upserts?.clear();
+    }
+    for (const outbox of this.outboxes.values()) outbox.clear();
+    this.pendingWork = this.computePendingWork();
+    const message =
+      error instanceof TickError ? error.message : `internal error: ${error instanceof Error ? error.message : String(error)}`;
+    const tuples = error instanceof TickError && error.tuples !== undefined ? (error.tuples as JsonValue[]) : [];
+    const result: TickFailure = { tick, failed: true, error: { message, tuples } };
+    for (const listener of this.tickListeners) listener(result);
+    return result;
+  }
+
+  private applyDeferred(): void {
+    for (const [name, deferred] of this.deferred) {
+      const target = this.relation(name);
+      const { inserts, deletes, upserts } = deferred;
+      if (deletes !== undefined && deletes.size > 0) {
+        for (let row = 0; row < deletes.size; row++) {
+          target.stageRow(deletes, row);
+          const found = target.findExact();
+          if (found >= 0) target.removeRow(found);
+        }
+        deletes.clear();
+      }
+      if (upserts !== undefined && upserts.size > 0) {
+        for (let row = 0; row < upserts.size; row++) {
+          target.stageRow(upserts, row);
+          target.replace();
+        }
+        upserts.clear();
+      }
+      if (inserts !== undefined && inserts.size > 0) {
+        for (let row = 0; row < inserts.size; row++) {
+          target.stageRow(inserts, row);
+          target.insert();
+        }
+        inserts.clear();
+      }
+    }
+  }
+
+  /**
+   * Deferred inserts must fit the table as it will be after the deferred deletes and upserts
+   * (LANGUAGE.md §5), so that step 1 of the next tick cannot fail. Two deferred inserts (or two
+   * upserts) of one key already failed when the second reached its buffer.
+   */
+  private checkDeferredKeys(): void {
+    for (const [name, deferred] of this.deferred) {
+      const target = this.relation(name);
+      const inserts = deferred.inserts;
+      if (target.keyIndices === null || inserts === undefined || inserts.size === 0) continue;
+      const { upserts, deletes } = deferred;
+      for (let row = 0; row < inserts.size; row++) {
+        if (upserts !== undefined && upserts.size > 0) {
+          upserts.stageRow(inserts, row);
+          const upserted = upserts.find();
+          if (upserted >= 0) {
+            if (!upserts.samePlain(upserted)) this.deferredViolation(target, upserts.rowJson(upserted), inserts.rowJson(row));
+            continue;
+          }
+        }
+        target.stageRow(inserts, row);
+        const held = target.find();
+        if (held < 0 || target.samePlain(held)) continue;
+        if (deletes !== undefined && deletes.size > 0) {
+          deletes.stageRow(target, held);
+          if (deletes.findExact() >= 0) continue;
+        }
+        this.deferredViolation(target, target.rowJson(held), inserts.rowJson(row));
+      }
+    }
+  }
+
+  private deferredViolation(target: Relation, held: JsonValue[], incoming: JsonValue[]): never {
+    const names = target.keyIndices!.map((index) => target.columns[target.plainPositions[index]!]!.name).join(", ");
+    throw new TickError(
+      `key violation in ${target.name}: key (${names}) would be held by ${JSON.stringify(held)} and ${JSON.stringify(incoming)} at the next tick`,
+      [held, incoming],
+    );
+  }
+
+  private collectOutputs(): Record<string, JsonValue[][]> {
+    const outputs: Record<string, JsonValue[][]> = {};
+    for (const collection of this.schema.collections) {
+      if (collection.kind !== "output") continue;
+      const relation = this.relation(collection.name);
+      if (relation.size > 0) outputs[collection.name] = sortedRows(relation);
+    }
+    return outputs;
+  }
+
+  private collectSends(): UntypedMessage[] {
+    const sent: UntypedMessage[] = [];
+    for (const [name, outbox] of this.outboxes) {
+      const address = this.collection(name).addressColumn ?? 0;
+      for (let row = 0; row < outbox.size; row++) {
+        const tuple = outbox.rowJson(row);
+        sent.push({ to: String(tuple[address]), channel: name, tuple });
+      }
+    }
+    return sent.sort(
+      (a, b) => compareValues(a.to, b.to) || compareValues(a.channel, b.channel) || compareTuples(a.tuple, b.tuple),
+    );
+  }
+
+  private computePendingWork(): boolean {
+    for (const [name, deferred] of this.deferred) {
+      const target = this.relation(name);
+      const perTick = isPerTick(this.collection(name).kind);
+      const { inserts, deletes, upserts } = deferred;
+      if (deletes !== undefined) {
+        for (let row = 0; row < deletes.size; row++) {
+          target.stageRow(deletes, row);
+          if (target.findExact() >= 0) return true;
+        }
+      }
+      if (upserts !== undefined) {
+        for (let row = 0; row < upserts.size; row++) {
+          target.stageRow(upserts, row);
+          if (target.findExact() < 0) return true;
+        }
+      }
+      if (inserts !== undefined) {
+        if (perTick && inserts.size > 0) return true;
+        for (let row = 0; row < inserts.size; row++) {
+          target.stageRow(inserts, row);
+          if (target.wouldChange()) return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Reading and subscribing
+
+  /** The names of every collection, in declaration order. */
+  get collectionNames(): string[] {
+    return this.schema.collections.map((collection) => collection.name);
+  }
+
+  /** A collection's tuples now, as §6 JSON, sorted. */
+  read<K extends Names<T["collections"]>>(name: K): T["collections"][K][] {
+    return sortedRows(this.relation(name)) as unknown as T["collections"][K][];
+  }
+
+  /** Calls `listener` with the tuples of output `name` after every committed tick that emits any. */
+  onOutput<K extends Names<T["outputs"]>>(name: K, listener: Listener<T["outputs"][K][]>): () => void {
+    if (this.collections.get(name)?.kind !== "output") throw new TypeError(`${name} is not an output`);
+    let listeners = this.outputListeners.get(name);
+    if (listeners === undefined) {
+      listeners = new Set();
+      this.outputListeners.set(name, listeners);
+    }
+    const untyped = listener as Listener<unknown[]>;
+    listeners.add(untyped);
+    return () => listeners!.delete(untyped);
+  }
+
+  /** Calls `listener` with the messages of every committed tick that sends any. */
+  onSend(listener: Listener<SentMessage<T>[]>): () => void {
+    this.sendListeners.add(listener);
+    return () => this.sendListeners.delete(listener);
+  }
+
+  /** Calls `listener` with every tick's result, failed ones included. */
+  onTick(listener: Listener<TickResult<T>>): () => void {
+    this.tickListeners.add(listener);
+    return () => this.tickListeners.delete(listener);
+  }
+
+  private notify(result: TickSuccess<T>): void {
+    for (const [name, tuples] of Object.entries(result.outputs as Record<string, unknown[]>)) {
+      for (const listener of this.outputListeners.get(name) ?? []) listener(tuples);
+    }
+    if (result.sent.length > 0) for (const listener of this.sendListeners) listener(result.sent);
+    for (const listener of this.tickListeners) listener(result);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Durable state
+
+  /** The state between ticks: tables, lattices, deferred operations and queued arrivals. */
+  snapshot(): NodeSnapshot {
+    const collections: Record<string, JsonValue[][]> = {};
+    for (const collection of this.schema.collections) {
+      if (!isPerTick(collection.kind)) collections[collection.name] = wireRows(this.relation(collection.name));
+    }
+    const pending = { inserts: {} as Record<string, JsonValue[][]>, deletes: {} as Record<string, JsonValue[][]>, upserts: {} as Record<string, JsonValue[][]> };
+    for (const [name, deferred] of this.deferred) {
+      for (const kind of ["inserts", "deletes", "upserts"] as const) {
+        const buffer = deferred[kind];
+        if (buffer !== undefined && buffer.size > 0) pending[kind][name] = wireRows(buffer);
+      }
+    }
+    const queued: Record<string, JsonValue[][]> = {};
+    for (const [name, tuples] of this.queue) {
+      const collection = this.collection(name);
+      queued[name] = tuples.map((tuple) => wireTuple(this.relation(collection.name), tuple));
+    }
+    return { format: "hydrolog-node", version: 1, module: this.schema.moduleName, nextTick: this.nextTick, collections, pending, queued };
+  }
+
+  /** Replaces this node's state by a snapshot's (taken from a node of the same program). */
+  restore(snapshot: NodeSnapshot): void {
+    if (snapshot.format !== "hydrolog-node" || snapshot.version !== 1) throw new TypeError("not a hydrolog node snapshot");
+    if (snapshot.module !== this.schema.moduleName) {
+      throw new TypeError(`snapshot of module ${snapshot.module}, not ${this.schema.moduleName}`);
+    }
+    for (const relation of this.relations.values()) relation.clear();
+    for (const deferred of this.deferred.values()) for (const buffer of Object.values(deferred)) buffer?.clear();
+    for (const [name, tuples] of Object.entries(snapshot.collections)) this.load(this.relation(name), name, tuples);
+    for (const kind of ["inserts", "deletes", "upserts"] as const) {
+      for (const [name, tuples] of Object.entries(snapshot.pending[kind])) this.load(this.deferredBuffer(name, kind), name, tuples);
+    }
+    this.queue = new Map();
+    for (const [name, tuples] of Object.entries(snapshot.queued)) {
+      const types = columnTypes(this.collection(name));
+      this.enqueue(
+        name,
+        tuples.map((tuple) => decodeOrThrow(types, tuple, name)),
+      );
+    }
+    this.nextTick = snapshot.nextTick;
+    this.pendingWork = this.computePendingWork();
+  }
+
+  private load(relation: Relation, name: string, tuples: readonly JsonValue[][]): void {
+    const types = columnTypes(this.collection(name));
+    for (const tuple of tuples) {
+      relation.stageValues(decodeOrThrow(types, tuple, name));
+      relation.insert();
+    }
+  }
+}
+
+function decodeOrThrow(types: Parameters<typeof decodeTuple>[0], json: unknown, name: string): unknown[] {
+  const decoded = decodeTuple(types, json);
+  if (!decoded.ok) throw new TypeError(`snapshot: ${name}: ${decoded.reason}`);
+  return decoded.value;
+}
+
+function sortedRows(relation: Relation): JsonValue[][] {
+  const rows: JsonValue[][] = new Array(relation.size);
+  for (let row = 0; row < relation.size; row++) rows[row] = relation.rowJson(row);
+  return rows.sort(compareTuples);
+}
+
+function wireRows(relation: Relation): JsonValue[][] {
+  const rows: JsonValue[][] = [];
+  for (let row = 0; row < relation.size; row++) rows.push(wireTuple(relation, relation.rowValues(row)));
+  return rows;
+}
+
+function wireTuple(relation: Relation, tuple: readonly unknown[]): JsonValue[] {
+  return tuple.map((value, position) => {
+    const lattice = relation.columns[position]!.lattice;
+    return lattice === null ? toJsonValue(value) : lattice.encodeWire(value);
+  });
+}
+
+function toJsonValue(value: unknown): JsonValue {
+  return value as JsonValue;
+}
+

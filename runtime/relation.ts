@@ -1,0 +1,528 @@
+// A relation: the contents of one collection (or of a buffer of deferred operations).
+// In: tuples staged by generated code (plain columns as codes in `tuple`, lattice columns as
+// lattice values in `values`), then `insert()`. Out: rows in a row-major Float64Array of codes
+// plus one array per lattice column, a unique table (set semantics, or map semantics from the
+// plain columns to the lattice values, or a declared key), hash indexes maintained row by row,
+// the semi-naive delta of the current fixpoint iteration, and an undo log for failed ticks.
+// Why so shaped: no tuple is ever serialised or boxed in the inner loop; membership is an open
+// addressing probe over numeric codes; a row is a position, so deltas are Int32Array lists of
+// positions and indexes are chains of positions. Rows are dense (0..size-1): a delete moves the
+// last row into the hole, which is only ever done between evaluations (step 1 of a tick), so
+// iteration never sees it.
+
+import type { LatticeOps } from "./lattices.ts";
+import { HashIndex } from "./index-table.ts";
+import { decodeCode, finishHash, grownFloat64, grownInt32, HASH_SEED, mixCode, type CodeKind } from "./codes.ts";
+import type { ValueSpace } from "./interner.ts";
+import { TickError } from "./errors.ts";
+import type { JsonValue } from "./values.ts";
+
+/** One column as a relation sees it. */
+export interface RelationColumn {
+  readonly name: string;
+  /** For a plain column: how its values are coded. */
+  readonly code: CodeKind | null;
+  /** For a lattice column: its operations. */
+  readonly lattice: LatticeOps | null;
+}
+
+export interface RelationOptions {
+  readonly name: string;
+  readonly columns: readonly RelationColumn[];
+  /** Declared key columns (schema positions); null: the plain columns are the key. */
+  readonly key?: readonly number[] | null;
+  readonly space: ValueSpace;
+}
+
+const INITIAL_ROWS = 16;
+
+export class Relation {
+  readonly name: string;
+  readonly columns: readonly RelationColumn[];
+  /** Number of plain columns: the stride of `data`. */
+  readonly width: number;
+  /** Schema position of each plain column, then of each lattice column. */
+  readonly plainPositions: readonly number[];
+  readonly latticePositions: readonly number[];
+  readonly latticeOps: readonly LatticeOps[];
+  /** Row-major codes: `data[row * width + plainIndex]`. Reassigned when it grows. */
+  data: Float64Array;
+  /** `lattice[latticeIndex][row]`. */
+  readonly lattice: unknown[][];
+  size = 0;
+  /** Stage the plain codes of a tuple here before insert(), contains(), find(). */
+  readonly tuple: Float64Array;
+  /** Stage the lattice values of a tuple here. */
+  readonly values: unknown[];
+  readonly indexes: HashIndex[] = [];
+  /** Declared key (plain indices) when narrower than all plain columns: conflicts are key violations. */
+  readonly keyIndices: readonly number[] | null;
+  readonly space: ValueSpace;
+
+  private capacity = INITIAL_ROWS;
+  private readonly unique: Int32Array;
+  /** Open addressing over (row + 1, hash) pairs; 0 marks an empty slot. */
+  private slots = new Int32Array(64);
+  private mask = 31;
+  private rowHashes = new Int32Array(INITIAL_ROWS);
+
+  // Semi-naive evaluation: rows added or grown in this iteration go to `next`.
+  tracking = false;
+  delta = new Int32Array(0);
+  deltaSize = 0;
+  private deltaStamp = new Int32Array(0);
+  private nextRows = new Int32Array(0);
+  private nextSize = 0;
+  private nextStamp = new Int32Array(0);
+  private stamp = 1;
+
+  // Undo log of the current tick: rows at or after `undoMark` are new; grown lattice rows logged.
+  private undoMark = 0;
+  private undoEpoch = 1;
+  private undoStamp = new Int32Array(0);
+  private undoRows: number[] = [];
+  private undoValues: unknown[][] = [];
+
+  constructor(options: RelationOptions) {
+    this.name = options.name;
+    this.columns = options.columns;
+    this.space = options.space;
+    const plain: number[] = [];
+    const lattice: number[] = [];
+    options.columns.forEach((column, position) => (column.lattice ? lattice : plain).push(position));
+    this.plainPositions = plain;
+    this.latticePositions = lattice;
+    this.width = plain.length;
+    this.latticeOps = lattice.map((position) => options.columns[position]!.lattice!);
+    this.lattice = lattice.map(() => []);
+    this.data = new Float64Array(INITIAL_ROWS * this.width);
+    this.tuple = new Float64Array(Math.max(1, this.width));
+    this.values = new Array(lattice.length).fill(undefined);
+    const key = options.key ?? null;
+    const keyIndices = key === null ? null : key.map((position) => plain.indexOf(position));
+    if (keyIndices !== null && keyIndices.some((index) => index < 0)) {
+      throw new Error(`relation ${this.name}: a key column must be a plain column`);
+    }
+    const narrower = keyIndices !== null && keyIndices.length < plain.length;
+    this.keyIndices = narrower ? keyIndices : null;
+    this.unique = Int32Array.from(narrower ? keyIndices! : plain.map((_, index) => index));
+  }
+
+  /** An index on plain columns (plain indices), shared when asked for twice. */
+  index(columns: readonly number[]): HashIndex {
+    for (const index of this.indexes) {
+      if (index.columns.length === columns.length && columns.every((column, i) => index.columns[i] === column)) return index;
+    }
+    const index = new HashIndex(this, columns, this.capacity);
+    for (let row = 0; row < this.size; row++) index.add(row);
+    this.indexes.push(index);
+    return index;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Lookup and insertion
+
+  /** The row whose unique columns equal the staged tuple's, or -1. */
+  find(): number {
+    const tuple = this.tuple;
+    const unique = this.unique;
+    let hash = HASH_SEED;
+    for (let i = 0; i < unique.length; i++) hash = mixCode(hash, tuple[unique[i]!]!);
+    hash = finishHash(hash);
+    return this.findHashed(hash);
+  }
+
+  /** Whether the staged plain tuple is present (all plain columns equal). */
+  contains(): boolean {
+    const row = this.find();
+    if (row < 0) return false;
+    if (this.keyIndices === null) return true;
+    return this.samePlain(row);
+  }
+
+  /**
+   * Adds the staged tuple. Returns its row when the relation changed (a new row, or a lattice
+   * value that grew), -1 when it already held it. A declared key already held by a different
+   * tuple is a key violation (LANGUAGE.md §5): the tick fails.
+   */
+  insert(): number {
+    const tuple = this.tuple;
+    const unique = this.unique;
+    let hash = HASH_SEED;
+    for (let i = 0; i < unique.length; i++) hash = mixCode(hash, tuple[unique[i]!]!);
+    hash = finishHash(hash);
+    const row = this.findHashed(hash);
+    if (row >= 0) {
+      if (this.keyIndices !== null && !this.samePlain(row)) this.keyViolation(row);
+      return this.lattice.length === 0 ? -1 : this.mergeInto(row);
+    }
+    if (this.lattice.length > 0 && this.stagedIsBottom()) return -1;
+    return this.append(hash);
+  }
+
+  /** Adds the staged tuple replacing any lattice values instead of merging (an upsert). */
+  replace(): number {
+    const row = this.find();
+    if (row >= 0) this.removeRow(row);
+    return this.insert();
+  }
+
+  private findHashed(hash: number): number {
+    const slots = this.slots;
+    const mask = this.mask;
+    let slot = hash & mask;
+    for (;;) {
+      const entry = slots[slot << 1]!;
+      if (entry === 0) return -1;
+      if (slots[(slot << 1) + 1] === hash) {
+        const row = entry - 1;
+        const data = this.data;
+        const tuple = this.tuple;
+        const unique = this.unique;
+        const offset = row * this.width;
+        let same = true;
+        for (let i = 0; i < unique.length; i++) {
+          const column = unique[i]!;
+          if (data[offset + column] !== tuple[column]) {
+            same = false;
+            break;
+          }
+        }
+        if (same) return row;
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  /** The row equal to the staged tuple in every column (lattice values by lattice equality), or -1. */
+  findExact(): number {
+    const row = this.find();
+    if (row < 0) return -1;
+    if (this.keyIndices !== null && !this.samePlain(row)) return -1;
+    for (let i = 0; i < this.lattice.length; i++) {
+      if (!this.latticeOps[i]!.equals(this.lattice[i]![row], this.values[i])) return -1;
+    }
+    return row;
+  }
+
+  /** Whether inserting the staged tuple would change the relation (nothing is written). */
+  wouldChange(): boolean {
+    const row = this.find();
+    if (row < 0) return this.lattice.length === 0 || !this.stagedIsBottom();
+    if (this.keyIndices !== null && !this.samePlain(row)) return true;
+    for (let i = 0; i < this.lattice.length; i++) {
+      const old = this.lattice[i]![row];
+      if (this.latticeOps[i]!.merge(old, this.values[i]) !== old) return true;
+    }
+    return false;
+  }
+
+  /** Whether a row's plain columns equal the staged ones. */
+  samePlain(row: number): boolean {
+    const offset = row * this.width;
+    for (let i = 0; i < this.width; i++) if (this.data[offset + i] !== this.tuple[i]) return false;
+    return true;
+  }
+
+  private stagedIsBottom(): boolean {
+    for (let i = 0; i < this.latticeOps.length; i++) {
+      if (!this.latticeOps[i]!.isBottom(this.values[i])) return false;
+    }
+    return true;
+  }
+
+  private mergeInto(row: number): number {
+    let changed = false;
+    for (let i = 0; i < this.latticeOps.length; i++) {
+      const column = this.lattice[i]!;
+      const old = column[row];
+      const merged = this.latticeOps[i]!.merge(old, this.values[i]);
+      if (merged !== old) {
+        if (!changed) {
+          changed = true;
+          if (row < this.undoMark) this.logUndo(row);
+        }
+        column[row] = merged;
+      }
+    }
+    if (!changed) return -1;
+    if (this.tracking) this.pushNext(row);
+    return row;
+  }
+
+  private append(hash: number): number {
+    const row = this.size;
+    if (row === this.capacity) this.grow();
+    const width = this.width;
+    const offset = row * width;
+    for (let i = 0; i < width; i++) this.data[offset + i] = this.tuple[i]!;
+    for (let i = 0; i < this.lattice.length; i++) this.lattice[i]![row] = this.values[i];
+    this.rowHashes[row] = hash;
+    this.size = row + 1;
+    const mask = this.mask;
+    let slot = hash & mask;
+    while (this.slots[slot << 1] !== 0) slot = (slot + 1) & mask;
+    this.slots[slot << 1] = row + 1;
+    this.slots[(slot << 1) + 1] = hash;
+    if (this.size * 2 > mask) this.resizeSlots((mask + 1) * 2);
+    const indexes = this.indexes;
+    for (let i = 0; i < indexes.length; i++) indexes[i]!.add(row);
+    if (this.tracking) this.pushNext(row);
+    return row;
+  }
+
+  private grow(): void {
+    const capacity = this.capacity * 2;
+    this.capacity = capacity;
+    this.data = grownFloat64(this.data, capacity * this.width);
+    this.rowHashes = grownInt32(this.rowHashes, capacity);
+    for (const index of this.indexes) index.ensureRows(capacity);
+    if (this.nextStamp.length > 0) {
+      this.nextStamp = grownInt32(this.nextStamp, capacity);
+      this.deltaStamp = grownInt32(this.deltaStamp, capacity);
+    }
+    if (this.undoStamp.length > 0) this.undoStamp = grownInt32(this.undoStamp, capacity);
+  }
+
+  private resizeSlots(slotCount: number): void {
+    this.slots = new Int32Array(slotCount * 2);
+    this.mask = slotCount - 1;
+    const mask = this.mask;
+    const slots = this.slots;
+    for (let row = 0; row < this.size; row++) {
+      const hash = this.rowHashes[row]!;
+      let slot = hash & mask;
+      while (slots[slot << 1] !== 0) slot = (slot + 1) & mask;
+      slots[slot << 1] = row + 1;
+      slots[(slot << 1) + 1] = hash;
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Removal (between evaluations only)
+
+  /** Removes a row; the last row moves into its place. */
+  removeRow(row: number): void {
+    this.deleteSlot(this.slotOfRow(row));
+    for (const index of this.indexes) index.remove(row);
+    const last = this.size - 1;
+    if (row !== last) {
+      const width = this.width;
+      this.data.copyWithin(row * width, last * width, last * width + width);
+      for (const column of this.lattice) column[row] = column[last];
+      this.slots[this.slotOfRow(last) << 1] = row + 1;
+      this.rowHashes[row] = this.rowHashes[last]!;
+      for (const index of this.indexes) index.move(last, row);
+    }
+    for (const column of this.lattice) column[last] = undefined;
+    this.size = last;
+  }
+
+  /** Removes every row. */
+  clear(): void {
+    if (this.size === 0) return;
+    this.slots.fill(0);
+    for (const index of this.indexes) index.clear();
+    for (const column of this.lattice) column.length = 0;
+    this.size = 0;
+    this.undoMark = 0;
+  }
+
+  private slotOfRow(row: number): number {
+    const mask = this.mask;
+    let slot = this.rowHashes[row]! & mask;
+    while (this.slots[slot << 1] !== row + 1) slot = (slot + 1) & mask;
+    return slot;
+  }
+
+  /** Backward-shift deletion over (row, hash) slot pairs. */
+  private deleteSlot(slot: number): void {
+    const slots = this.slots;
+    const mask = this.mask;
+    let hole = slot;
+    let probe = slot;
+    for (;;) {
+      slots[hole << 1] = 0;
+      for (;;) {
+        probe = (probe + 1) & mask;
+        const entry = slots[probe << 1]!;
+        if (entry === 0) return;
+        const hash = slots[(probe << 1) + 1]!;
+        const home = hash & mask;
+        const stays = hole <= probe ? hole < home && home <= probe : hole < home || home <= probe;
+        if (!stays) {
+          slots[hole << 1] = entry;
+          slots[(hole << 1) + 1] = hash;
+          hole = probe;
+          break;
+        }
+      }
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Semi-naive deltas
+
+  /**
+   * Starts a semi-naive fixpoint: from now on, rows added or grown go to the next delta. The
+   * first round reads full contents, so the first delta is empty.
+   */
+  beginFixpoint(): void {
+    if (this.nextStamp.length < this.capacity) {
+      this.nextStamp = grownInt32(this.nextStamp, this.capacity);
+      this.deltaStamp = grownInt32(this.deltaStamp, this.capacity);
+    }
+    if (this.nextRows.length < 16) this.nextRows = new Int32Array(16);
+    this.stamp++;
+    this.deltaSize = 0;
+    this.deltaStampValue = 0;
+    this.nextSize = 0;
+    this.tracking = true;
+  }
+
+  /** Ends an iteration: what changed in it becomes the delta. False when nothing changed. */
+  advance(): boolean {
+    const finished = this.delta;
+    this.delta = this.nextRows;
+    this.deltaSize = this.nextSize;
+    this.nextRows = finished;
+    this.nextSize = 0;
+    const current = this.stamp;
+    for (let i = 0; i < this.deltaSize; i++) this.deltaStamp[this.delta[i]!] = current;
+    this.deltaStampValue = current;
+    this.stamp++;
+    return this.deltaSize > 0;
+  }
+
+  /** Whether rows changed in the iteration under way (the fixpoint goes on while any did). */
+  get changed(): boolean {
+    return this.nextSize > 0;
+  }
+
+  private deltaStampValue = 0;
+
+  /** Whether a row is in the current delta (for a join that reads a delta by index). */
+  inDelta(row: number): boolean {
+    return this.deltaStamp[row] === this.deltaStampValue;
+  }
+
+  endFixpoint(): void {
+    this.tracking = false;
+    this.deltaSize = 0;
+    this.nextSize = 0;
+    this.deltaStampValue = 0;
+  }
+
+  private pushNext(row: number): void {
+    if (this.nextStamp[row] === this.stamp) return;
+    this.nextStamp[row] = this.stamp;
+    if (this.nextSize === this.nextRows.length) this.nextRows = grownInt32(this.nextRows, this.nextSize + 1);
+    this.nextRows[this.nextSize++] = row;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Atomic ticks
+
+  /** Remembers the current contents as the state to return to if the tick fails. */
+  beginTick(): void {
+    this.undoMark = this.size;
+    this.undoEpoch++;
+    this.undoRows.length = 0;
+    this.undoValues.length = 0;
+  }
+
+  /** Returns to the contents at beginTick(). */
+  rollback(): void {
+    while (this.size > this.undoMark) this.removeRow(this.size - 1);
+    for (let i = this.undoRows.length - 1; i >= 0; i--) {
+      const row = this.undoRows[i]!;
+      const values = this.undoValues[i]!;
+      for (let j = 0; j < this.lattice.length; j++) this.lattice[j]![row] = values[j];
+    }
+    this.undoRows.length = 0;
+    this.undoValues.length = 0;
+    this.endFixpoint();
+  }
+
+  private logUndo(row: number): void {
+    if (this.undoStamp.length < this.capacity) this.undoStamp = grownInt32(this.undoStamp, this.capacity);
+    if (this.undoStamp[row] === this.undoEpoch) return;
+    this.undoStamp[row] = this.undoEpoch;
+    this.undoRows.push(row);
+    this.undoValues.push(this.lattice.map((column) => column[row]));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Reading rows as values
+
+  /** A row as runtime values in schema column order (lattice columns as lattice values). */
+  rowValues(row: number): unknown[] {
+    const out = new Array<unknown>(this.columns.length);
+    const offset = row * this.width;
+    for (let i = 0; i < this.width; i++) {
+      out[this.plainPositions[i]!] = decodeCode(this.columns[this.plainPositions[i]!]!.code!, this.data[offset + i]!, this.space);
+    }
+    for (let i = 0; i < this.lattice.length; i++) out[this.latticePositions[i]!] = this.lattice[i]![row];
+    return out;
+  }
+
+  /** A row as LANGUAGE.md §6 JSON. */
+  rowJson(row: number): JsonValue[] {
+    const out = this.rowValues(row) as JsonValue[];
+    for (let i = 0; i < this.lattice.length; i++) {
+      const position = this.latticePositions[i]!;
+      out[position] = this.latticeOps[i]!.encode(out[position]);
+    }
+    return out;
+  }
+
+  /** The staged tuple as §6 JSON (for error reports). */
+  stagedJson(): JsonValue[] {
+    const out = new Array<JsonValue>(this.columns.length);
+    for (let i = 0; i < this.width; i++) {
+      const position = this.plainPositions[i]!;
+      out[position] = decodeCode(this.columns[position]!.code!, this.tuple[i]!, this.space) as JsonValue;
+    }
+    for (let i = 0; i < this.lattice.length; i++) out[this.latticePositions[i]!] = this.latticeOps[i]!.encode(this.values[i]);
+    return out;
+  }
+
+  /** Stages a tuple given as runtime values in schema column order. */
+  stageValues(tuple: readonly unknown[]): void {
+    for (let i = 0; i < this.width; i++) {
+      const position = this.plainPositions[i]!;
+      this.tuple[i] = encodeStaged(this.columns[position]!.code!, tuple[position], this.space);
+    }
+    for (let i = 0; i < this.lattice.length; i++) this.values[i] = tuple[this.latticePositions[i]!];
+  }
+
+  /** Stages row `row` of `other` (a relation of the same schema). */
+  stageRow(other: Relation, row: number): void {
+    const offset = row * other.width;
+    for (let i = 0; i < this.width; i++) this.tuple[i] = other.data[offset + i]!;
+    for (let i = 0; i < this.lattice.length; i++) this.values[i] = other.lattice[i]![row];
+  }
+
+  private keyViolation(row: number): never {
+    const names = this.keyIndices!.map((index) => this.columns[this.plainPositions[index]!]!.name).join(", ");
+    const existing = this.rowJson(row);
+    const incoming = this.stagedJson();
+    throw new TickError(
+      `key violation in ${this.name}: key (${names}) is held by ${JSON.stringify(existing)} and ${JSON.stringify(incoming)}`,
+      [existing, incoming],
+    );
+  }
+}
+
+function encodeStaged(kind: CodeKind, value: unknown, space: ValueSpace): number {
+  switch (kind) {
+    case "number":
+      return value as number;
+    case "string":
+      return space.strings.intern(value as string);
+    case "bool":
+      return value ? 1 : 0;
+    case "json":
+      return space.json.intern(value);
+  }
+}
