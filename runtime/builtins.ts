@@ -12,7 +12,7 @@ import { randomUUID } from "node:crypto";
 import { TickError } from "./errors.ts";
 import type { LiftContext } from "./lattices/ops.ts";
 import { describeJson } from "./lattices/base-values.ts";
-import { compareValues, counterTotal, MapValue, SetValue, type CounterValue } from "./lattices/structures.ts";
+import { compareValues, counterTotal, LwwValue, MapValue, SetValue, type CounterValue } from "./lattices/structures.ts";
 import { canonicalJson, hashValue } from "./values.ts";
 
 /** Where the node-dependent and nondeterministic built-ins get their answers. */
@@ -308,6 +308,16 @@ export function keys<K>(map: MapValue<K, unknown>): readonly K[] {
   return map.keys;
 }
 
+/** `keys(m)` as a `set<K>` value, sharing the map's sorted key array (no copy, no sort). */
+export function keySet<K>(map: MapValue<K, unknown>): SetValue<K> {
+  return map.size === 0 ? (SetValue.EMPTY as SetValue<K>) : new SetValue(map.keys);
+}
+
+/** `entry_lww(timestamp, node, value)`: an lww value with an explicit version. */
+export function entryLww<T>(timestamp: number, node: string, value: T): LwwValue<T> {
+  return new LwwValue(timestamp, node, value);
+}
+
 // ---------------------------------------------------------------------------------------------
 // The node and nondeterminism
 
@@ -327,7 +337,10 @@ export function uuid(context: BuiltinContext): string {
   return context.uuid();
 }
 
-/** Every built-in by its language name, with the dispatching forms of contains and size. */
+/**
+ * Every built-in by its language name (LANGUAGE.md §4 plus `entry_lww`), with the dispatching
+ * forms of contains and size. `range(a, b)` is no function: it only feeds `x in range(a, b)`.
+ */
 export const builtinImplementations: Record<string, (context: BuiltinContext, ...args: any[]) => unknown> = {
   len: (_context, text) => len(text),
   lower: (_context, text) => lower(text),
@@ -348,6 +361,7 @@ export const builtinImplementations: Record<string, (context: BuiltinContext, ..
   entry: (_context, key, value) => entry(key, value),
   at: (_context, map, key, bottom) => at(map, key, bottom),
   keys: (_context, map) => keys(map),
+  entry_lww: (_context, timestamp, node, value) => entryLww(timestamp, node, value),
   now: (context) => now(context),
   random: (context) => random(context),
   uuid: (context) => uuid(context),

@@ -13,12 +13,14 @@ import {
   containsSet,
   containsString,
   entry,
+  entryLww,
   floatDivide,
   floatModulo,
   hash,
   intDivide,
   intPow,
   keys,
+  keySet,
   len,
   lower,
   matches,
@@ -261,6 +263,19 @@ describe("lattice built-ins", () => {
     expect(at(merged, "z", setBottom)).toBe(SetValue.EMPTY);
     expect(at(new MapValue(["a"], [3]), "z")).toBeUndefined(); // max<int> has no bottom: absent
     expect(keys(merged)).toEqual(["a", "b"]);
+    const asSet = keySet(merged);
+    expect(asSet).toEqual(SetValue.of("a", "b"));
+    expect(asSet.has("b") && !asSet.has("c")).toBe(true);
+    expect(keySet(MapValue.EMPTY)).toBe(SetValue.EMPTY);
+  });
+
+  it("entry_lww builds an lww value with its version", () => {
+    const ops = latticeOps({ kind: "lww", element: { kind: "int" } });
+    const older = entryLww(5, "n2", 1);
+    const newer = entryLww(5, "n3", 2);
+    expect(older).toEqual(new LwwValue(5, "n2", 1));
+    expect(ops.merge(older, newer)).toBe(newer);
+    expect(ops.encode(ops.merge(newer, older))).toEqual([5, "n3", 2]);
   });
 });
 
@@ -302,6 +317,7 @@ describe("builtinImplementations", () => {
         "at",
         "contains",
         "entry",
+        "entry_lww",
         "hash",
         "keys",
         "len",
@@ -345,6 +361,7 @@ describe("builtinImplementations", () => {
     expect(call("entry", "k", 1)).toEqual(new MapValue(["k"], [1]));
     expect(call("at", new MapValue(["k"], [1]), "k")).toBe(1);
     expect(call("keys", new MapValue(["k"], [1]))).toEqual(["k"]);
+    expect(call("entry_lww", 1, "n", "v")).toEqual(new LwwValue(1, "n", "v"));
     expect(call("now")).toBe(1_700_000_000_000);
     const draw = call("random") as number;
     expect(draw >= 0 && draw < 1).toBe(true);
