@@ -6,7 +6,12 @@
 // follows plans: in a recursive stratum, a rule that reads collections of its own stratum gets a
 // first-round plan over full contents plus one variant per such atom, that atom read as the
 // delta of the previous round and placed first; every other rule runs once per stratum.
+// The evaluation contract: a non-recursive stratum runs each rule's one plan once, in the order
+// of `stratum.rules` (which puts a collection's rules before its readers); a recursive stratum
+// runs every first plan once, then repeats every later plan, each reading its `delta` atom from
+// the previous round's new tuples, until a round derives nothing new.
 
+import type { AggregateFunction } from "./ast.ts";
 import type { CheckedProgram, CheckedRule, IrEdge, IrExpression, IrPlan, IrProgram, IrRule } from "./ir.ts";
 import { RulePlanner } from "./plan-rule.ts";
 import type { Span } from "./source.ts";
@@ -22,7 +27,8 @@ export function planProgram(
     const stratum = stratification.ruleStrata[position] ?? 0;
     const planner = new RulePlanner(rule, collections);
     const plans: IrPlan[] = [planner.plan(null)];
-    for (const atom of deltaAtoms(rule, stratification.strata[stratum])) plans.push(planner.plan(atom));
+    const readDelta = rule.aggregates.every((aggregate) => FOLDS_FROM_DELTAS.has(aggregate.function));
+    for (const atom of deltaAtoms(rule, stratification.strata[stratum])) plans.push(planner.plan(atom, readDelta));
     return {
       ...rule,
       variables: planner.variables,
@@ -42,6 +48,14 @@ export function planProgram(
     strata: stratification.strata,
   };
 }
+
+/**
+ * Aggregates whose result over all tuples is the lattice merge of their results over the parts
+ * (min, max, collect, and choose, the smallest). Only these can be folded from deltas; a rule
+ * with another aggregate in a recursive stratum (`count` into `max<int>`, the one other monotone
+ * case) gets variants that re-read every atom in full whenever a delta arrives.
+ */
+const FOLDS_FROM_DELTAS = new Set<AggregateFunction>(["min", "max", "collect", "choose"]);
 
 /** The positive atoms that need a delta variant: those reading the rule's own recursive stratum. */
 function deltaAtoms(rule: CheckedRule, stratum: { recursive: boolean; collections: readonly string[] } | undefined): number[] {

@@ -207,6 +207,8 @@ export interface RuleSpec {
   readonly line?: number;
   /** Atoms (by index among the rule's atoms) whose edge is N for a reason the builder cannot see. */
   readonly nonMonotoneAtoms?: readonly number[];
+  /** Every edge is M: an aggregate into a lattice whose order it respects. */
+  readonly monotone?: boolean;
 }
 
 export function rule(
@@ -214,7 +216,7 @@ export function rule(
   operator: MergeOperator,
   args: readonly (ExprLike | AggregateSpec)[],
   body: readonly BodySpec[],
-  options: { name?: string; line?: number; nonMonotoneAtoms?: number[] } = {},
+  options: { name?: string; line?: number; nonMonotoneAtoms?: number[]; monotone?: boolean } = {},
 ): RuleSpec {
   return { head, operator, args, body, ...options };
 }
@@ -357,7 +359,7 @@ export function buildEdges(program: CheckedProgram, specs: readonly RuleSpec[]):
   return program.rules.flatMap((rule) =>
     rule.atoms.map((atom, index): IrEdge => {
       const forced = specs[rule.id]?.nonMonotoneAtoms?.includes(index) ?? false;
-      const aggregates = rule.aggregates.length > 0;
+      const aggregates = rule.aggregates.length > 0 && specs[rule.id]?.monotone !== true;
       const monotone = !atom.negated && !aggregates && !forced && rule.operator !== "<-" && rule.operator !== "<+-";
       const reasons: IrEdge["reasons"] = atom.negated
         ? [{ kind: "negation" }]

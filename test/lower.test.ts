@@ -233,6 +233,35 @@ describe("semi-naive variants", () => {
     expect(ir.rules.map((rule) => rule.stratum)).toEqual([0, 0, 0]);
   });
 
+  it("folds min from deltas but re-reads in full for count", () => {
+    const dist = collection("dist", "lattice", "node: int; d: min<int>");
+    const reached = collection("reached", "lattice", "node: int; n: max<int>");
+    const built = program(
+      [edge, dist, reached],
+      [
+        rule("dist", "<=", ["y", agg("min", bin("+", "d", 1))], [atom("dist", "x", "d"), atom("edge", "x", "y")], { monotone: true }),
+        rule("reached", "<=", ["x", agg("count", "y")], [atom("dist", "x", "_"), atom("edge", "x", "y"), atom("reached", "x", "_")], {
+          monotone: true,
+        }),
+      ],
+    );
+    expect(plans(built, 0)).toEqual([
+      ["plan", "scan dist (x, d)", "join edge on (from: x) → (to: y)", "aggregate group (y) min(d + 1)", "sink merge dist (y, min(d + 1))"],
+      [
+        "plan delta dist (atom 0)",
+        "scan dist[delta] (x, d)",
+        "join edge on (from: x) → (to: y)",
+        "aggregate group (y) min(d + 1)",
+        "sink merge dist (y, min(d + 1))",
+      ],
+    ]);
+    const ir = lower(built);
+    expect(ir.rules[1]!.plans.map((plan) => plan.deltaAtom)).toEqual([null, 0, 2]);
+    for (const plan of ir.rules[1]!.plans) {
+      expect(plan.operators.flatMap((operator) => ("source" in operator ? [operator.source] : []))).toEqual(["full", "full", "full"]);
+    }
+  });
+
   it("gives rules of non-recursive strata and temporal rules one plan", () => {
     const built = program(
       [edge, path, q],
