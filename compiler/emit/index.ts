@@ -7,7 +7,9 @@
 // (`format: false`) because nobody reads that copy and prettier costs start-up time.
 
 import type { IrExtern, IrProgram } from "../ir.ts";
-import type { SourceFile } from "../source.ts";
+import { existsSync, readFileSync } from "node:fs";
+import { basename } from "node:path";
+import { makeSource, type SourceFile } from "../source.ts";
 import { ModuleContext } from "./module-context.ts";
 import { writeProgram } from "./program.ts";
 import { CodeWriter } from "./writer.ts";
@@ -29,6 +31,8 @@ export interface EmitOptions {
   readonly className?: string;
   /** The source file's name, for the header. */
   readonly sourceName?: string;
+  /** The source file's path: its base name heads the module, its text is quoted (when `sources` is not given). */
+  readonly sourcePath?: string;
 }
 
 export const DEFAULT_RUNTIME_IMPORT = "hydrolog/runtime";
@@ -42,6 +46,7 @@ export async function emitTypeScript(program: IrProgram, options: EmitOptions = 
 
 /** The module text before formatting (synchronous: what `hydro run` loads). */
 export function emitUnformatted(program: IrProgram, options: EmitOptions = {}): string {
+  options = withSource(options);
   const module = new ModuleContext(program.externs, {
     runtimeImport: options.runtimeImport ?? DEFAULT_RUNTIME_IMPORT,
     externImport: options.externImports === "absolute" ? absoluteExtern : (extern) => extern.from,
@@ -60,6 +65,14 @@ export function emitUnformatted(program: IrProgram, options: EmitOptions = {}): 
   out.line();
   out.append(body);
   return out.toString();
+}
+
+/** Fills `sourceName` and `sources` from `sourcePath` when only the path was given. */
+function withSource(options: EmitOptions): EmitOptions {
+  if (options.sourcePath === undefined) return options;
+  const sourceName = options.sourceName ?? basename(options.sourcePath);
+  if (options.sources !== undefined || !existsSync(options.sourcePath)) return { ...options, sourceName };
+  return { ...options, sourceName, sources: [makeSource(options.sourcePath, readFileSync(options.sourcePath, "utf8"))] };
 }
 
 function absoluteExtern(extern: IrExtern): string {
