@@ -8,7 +8,7 @@
 
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { measureCompileTime } from "./compile-time.ts";
@@ -59,6 +59,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
 
+  const loadAtStart = loadavg()[0]!;
   const workloads = selectWorkloads(options);
   const dataDirectory = join(REPOSITORY_ROOT, "bench", "data");
   const dataProblem = ensureData(sharedBench, dataDirectory, [...new Set(workloads.map((workload) => workload.dataSet))]);
@@ -71,7 +72,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const programs = [...new Set(workloads.map((workload) => workload.program))];
   if (options.only.includes("kvs")) programs.push("kvs");
   progress(`compiling ${programs.join(", ")} with hydro compile for the embedded engine (once, not timed)`);
-  const compiledModules = compilePrograms(REPOSITORY_ROOT, programs);
+  const { modules: compiledModules, notes: compileNotes } = compilePrograms(REPOSITORY_ROOT, programs);
   const souffle = buildSouffle(
     REPOSITORY_ROOT,
     sharedBench,
@@ -134,6 +135,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   const goals = evaluateGoals({ workloads: results, fullSizesRun: !options.quick, kvs, compile });
   const { table, notes } = formatResultsTable(results);
   const cpu = cpus();
+  // The benchmark itself keeps about one core busy; more than that is someone else's work.
+  const load = Math.max(loadAtStart, loadavg()[0]! - 1);
+  const busy = load > cpu.length * 0.5 ? [`WARNING: the machine was busy (load average ${load.toFixed(1)} besides this benchmark, on ${cpu.length} cores): absolute times are inflated, and even the ratios of this run are noisy.`] : [];
   const lines = [
     "",
     `Hydrolog benchmark — ${new Date().toISOString()} — commit ${gitCommit()}`,
@@ -141,6 +145,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     `runs: ${options.runs} measured per engine after one warm-up, interleaved; times are medians of whole-process wall time`,
     `  (hydro embedded: in-process time to read the facts, push them, run the ticks and read the outputs)`,
     describeMemoryMethod(),
+    ...busy,
     "",
     table,
   ];
@@ -150,6 +155,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const references = formatReferenceLines(results);
   if (references.length > 0) lines.push(...references, "");
   if (souffle.problems.length > 0) lines.push(...souffle.problems, "");
+  if (compileNotes.length > 0) lines.push(...compileNotes, "");
   if (kvs) lines.push(`KVS service (bench/programs/kvs.hydro, embedded API, one put per tick): ${kvs.ticksPerSecond == null ? `not measured: ${kvs.reason}` : `${Math.round(kvs.ticksPerSecond)} ticks/s`}`);
   if (compile) {
     const show = (seconds: number | null, note?: string) => (seconds == null ? `not measured (${note})` : `${seconds.toFixed(3)} s${note ? ` (${note})` : ""}`);

@@ -5,8 +5,8 @@
 // program) is a one-off cost that no engine's figure should include.
 
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import { withDetail } from "./measure.ts";
 
 
@@ -21,22 +21,55 @@ export function ensureData(sharedBench: string, dataDirectory: string, dataSets:
   return still.length > 0 ? `gen.mjs did not write ${still.join(", ")}` : null;
 }
 
-/** `hydro compile bench/programs/<p>.hydro -o bench/out/compiled/<p>.ts`, once per program. */
-export function compilePrograms(repositoryRoot: string, programs: readonly string[]): Map<string, string | { unavailable: string }> {
+const RUNTIME_SPECIFIER = "hydrolog/runtime";
+
+/** Whether the package's own `hydrolog/runtime` specifier resolves (it needs package.json "exports"). */
+function runtimeSpecifierResolves(repositoryRoot: string): boolean {
+  const probe = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", `await import(${JSON.stringify(RUNTIME_SPECIFIER)})`], {
+    cwd: repositoryRoot,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  return probe.status === 0;
+}
+
+/**
+ * `hydro compile bench/programs/<p>.hydro -o bench/out/compiled/<p>.ts`, once per program.
+ * The generated module imports the runtime as `hydrolog/runtime`; while the package does not
+ * export that path, the import is pointed at runtime/index.ts by a relative path (the code is
+ * unchanged; only where the runtime is found), and a note says so.
+ */
+export function compilePrograms(repositoryRoot: string, programs: readonly string[]): { modules: Map<string, string | { unavailable: string }>; notes: string[] } {
   const out = join(repositoryRoot, "bench", "out", "compiled");
   mkdirSync(out, { recursive: true });
-  const compiled = new Map<string, string | { unavailable: string }>();
+  const modules = new Map<string, string | { unavailable: string }>();
+  const notes: string[] = [];
+  let resolves: boolean | undefined;
   for (const program of programs) {
     const target = join(out, `${program}.ts`);
+    rmSync(target, { force: true });
     const result = spawnSync(process.execPath, [join(repositoryRoot, "bin", "hydro"), "compile", join("bench", "programs", `${program}.hydro`), "-o", target], {
       cwd: repositoryRoot,
       encoding: "utf8",
       timeout: 120_000,
     });
-    if (result.status === 0 && existsSync(target)) compiled.set(program, target);
-    else compiled.set(program, { unavailable: withDetail(`hydro compile exit ${result.status ?? result.signal}`, result.stderr || result.stdout) });
+    if (result.status !== 0 || !existsSync(target)) {
+      modules.set(program, { unavailable: withDetail(`hydro compile exit ${result.status ?? result.signal}`, result.stderr || result.stdout) });
+      continue;
+    }
+    const text = readFileSync(target, "utf8");
+    const quoted = JSON.stringify(RUNTIME_SPECIFIER);
+    if (text.includes(`from ${quoted}`)) {
+      resolves ??= runtimeSpecifierResolves(repositoryRoot);
+      if (!resolves) {
+        const local = relative(out, join(repositoryRoot, "runtime", "index.ts"));
+        writeFileSync(target, text.split(`from ${quoted}`).join(`from ${JSON.stringify(local)}`));
+        if (notes.length === 0) notes.push(`${RUNTIME_SPECIFIER} does not resolve (package.json has no "exports" for it): the compiled modules import ${local} instead`);
+      }
+    }
+    modules.set(program, target);
   }
-  return compiled;
+  return { modules, notes };
 }
 
 export function souffleOnPath(): string | null {
