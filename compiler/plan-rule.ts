@@ -14,9 +14,8 @@
 // - A plan starts from one empty binding; each operator runs once per incoming binding.
 // - `scan` is the first positive atom unless a variable bound before it (by `x = 5`,
 //   `x in s`) keys it; its "match" columns are constants or repeated variables. Every other
-//   positive atom is a `join` (with no key: a
-//   cross product, chosen only when unavoidable). Steps needing no atom (`x = 5`,
-//   `x in range(0, 3)`, `!stop()`) may come before the scan.
+//   positive atom is a `join` (with no key: a cross product, chosen only when unavoidable).
+//   Steps needing no atom (`x = 5`, `x in range(0, 3)`, `!stop()`) may come before the scan.
 // - A "bind" column of an antijoin is existential (no variable outside the negation uses it).
 // - A step calling now(), random(), uuid() or an @nondet extern stays after the atoms written
 //   before it, so each derivation gets its own value.
