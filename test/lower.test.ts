@@ -1,7 +1,9 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { IrProgram } from "../compiler/ir.ts";
 import { printPlan } from "../compiler/ir-print.ts";
 import { planProgram } from "../compiler/lower.ts";
+import { variablesOf } from "../compiler/plan-rule.ts";
 import { stratify } from "../compiler/stratify.ts";
 import { agg, atom, bin, bind, call, collection, k, member, not, program, rule, where, type BuiltProgram } from "./ir-builders.ts";
 
@@ -328,4 +330,118 @@ describe("sinks and rule facts", () => {
     expect(ir.strata).toBe(stratification.strata);
     expect(ir.rules[0]).toMatchObject({ id: 0, name: "path#1", head: "path", operator: "<=" });
   });
+});
+
+describe("plan invariants over generated rules", () => {
+  const names = ["a", "b", "c", "d"];
+  const wide = collection("wide", "input", "p: int, q: int, r: int");
+  const pair = collection("pair", "input", "p: int, q: int");
+  const target = collection("target", "table", "x: int, y: int");
+  const gone = collection("gone", "table", "p: int, q: int");
+  const argument = fc.oneof(fc.constantFrom(...names), fc.constant("_"), fc.integer({ min: 0, max: 3 }));
+  const positive = fc.oneof(
+    fc.tuple(argument, argument).map(([x, y]) => ({ collection: "pair", args: [x, y] })),
+    fc.tuple(argument, argument, argument).map(([x, y, z]) => ({ collection: "wide", args: [x, y, z] })),
+  );
+  const ruleShape = fc.record({
+    atoms: fc.array(positive, { minLength: 1, maxLength: 4 }),
+    conditions: fc.array(fc.tuple(fc.constantFrom(...names), fc.constantFrom(...names)), { maxLength: 2 }),
+    negations: fc.array(fc.tuple(fc.constantFrom(...names), fc.constantFrom(...names, "_")), { maxLength: 2 }),
+    binding: fc.boolean(),
+    recursive: fc.boolean(),
+  });
+
+  it("reads only bound variables, binds each once, and uses every literal once", () => {
+    fc.assert(
+      fc.property(ruleShape, (shape) => {
+        const bound = new Set(shape.atoms.flatMap((atom) => atom.args.filter((arg): arg is string => typeof arg === "string" && arg !== "_")));
+        if (bound.size === 0) return;
+        const [first] = [...bound];
+        const body = [
+          ...shape.atoms.map((atom) => atomSpec(atom.collection, atom.args)),
+          ...(shape.recursive ? [atomSpec("target", [first!, "e2"])] : []),
+          ...shape.conditions.filter(([x, y]) => bound.has(x) && bound.has(y)).map(([x, y]) => where(bin("<=", x, y))),
+          ...shape.negations.filter(([x, y]) => bound.has(x) && (y === "_" || bound.has(y))).map(([x, y]) => not("gone", x, y)),
+          ...(shape.binding ? [bind("e", bin("+", first!, 1))] : []),
+        ];
+        const built = program([wide, pair, target, gone], [rule("target", "<=", [first!, shape.binding ? "e" : first!], body)]);
+        const ir = lower(built);
+        const checked = ir.rules[0]!;
+        const expectedPlans = shape.recursive ? 2 : 1;
+        expect(checked.plans).toHaveLength(expectedPlans);
+        for (const plan of checked.plans) checkPlan(checked, plan);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  function atomSpec(collectionName: string, args: readonly (string | number)[]) {
+    return atom(collectionName, ...args);
+  }
+
+  function checkPlan(checked: IrProgram["rules"][number], plan: IrProgram["rules"][number]["plans"][number]): void {
+    const bound = new Set<number>();
+    const readsBound = (expression: Parameters<typeof variablesOf>[0], extra: ReadonlySet<number> = new Set()) => {
+      for (const variable of variablesOf(expression)) expect(bound.has(variable) || extra.has(variable)).toBe(true);
+    };
+    const bindOnce = (variable: number) => {
+      expect(bound.has(variable)).toBe(false);
+      bound.add(variable);
+    };
+    const atomsSeen: number[] = [];
+    plan.operators.forEach((operator, position) => {
+      switch (operator.kind) {
+        case "scan":
+        case "join":
+        case "antijoin": {
+          atomsSeen.push(operator.atom);
+          if (operator.kind === "scan") expect(plan.operators.slice(0, position).some((o) => o.kind === "scan" || o.kind === "join")).toBe(false);
+          if (operator.kind !== "scan") {
+            const keys = operator.columns.flatMap((column, index) =>
+              column.kind === "match" && [...variablesOf(column.value)].every((variable) => bound.has(variable)) ? [index] : [],
+            );
+            expect(operator.keyColumns).toEqual(keys);
+          }
+          if (plan.deltaAtom !== null && operator.kind !== "antijoin") {
+            expect(operator.source).toBe(operator.atom === plan.deltaAtom ? "delta" : "full");
+          }
+          const own = new Set<number>();
+          if (operator.kind !== "antijoin") {
+            for (const column of operator.columns) {
+              if (column.kind === "bind") {
+                bindOnce(column.variable);
+                own.add(column.variable);
+              }
+            }
+          }
+          for (const column of operator.columns) if (column.kind === "match") readsBound(column.value, own);
+          break;
+        }
+        case "filter":
+          readsBound(operator.predicate);
+          break;
+        case "map":
+          readsBound(operator.value);
+          bindOnce(operator.variable);
+          break;
+        case "flatten":
+          operator.sources.forEach((source) => readsBound(source));
+          bindOnce(operator.variable);
+          break;
+        case "aggregate":
+          break;
+        case "sink":
+          operator.columns.forEach((column) => readsBound(column));
+          expect(position).toBe(plan.operators.length - 1);
+          break;
+      }
+    });
+    expect([...atomsSeen].sort()).toEqual(checked.atoms.map((_, index) => index));
+    if (plan.deltaAtom !== null) {
+      const firstAtom = plan.operators.find((operator) => operator.kind === "scan" || operator.kind === "join");
+      expect(firstAtom && "atom" in firstAtom ? firstAtom.atom : -1).toBe(plan.deltaAtom);
+    }
+    const steps = checked.literals.filter((literal) => literal.kind !== "atom").length;
+    expect(plan.operators.filter((operator) => operator.kind === "filter" || operator.kind === "map" || operator.kind === "flatten").length).toBeGreaterThanOrEqual(steps);
+  }
 });
