@@ -85,18 +85,19 @@ export function resolveProgram(
   host: CompilerHost,
 ): { program: ResolvedProgram; sources: SourceFile[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const parsed = new Map<string, ParsedFile>([[root.file.path, root]]);
+  // Keyed by normalized path, so `./main.hydro` and `lib/../main.hydro` are one file.
+  const parsed = new Map<string, ParsedFile>([[normalize(root.file.path), root]]);
   const sources: SourceFile[] = [root.file];
   const modules: MutableModule[] = [];
 
   function parseOnce(path: string, text: string): ParsedFile {
-    const cached = parsed.get(path);
+    const cached = parsed.get(normalize(path));
     if (cached) return cached;
     const file = makeSource(path, text);
     const result = parseProgram(file);
     diagnostics.push(...result.diagnostics);
     const entry = { file, program: result.program };
-    parsed.set(path, entry);
+    parsed.set(normalize(path), entry);
     sources.push(file);
     return entry;
   }
@@ -147,7 +148,8 @@ export function resolveProgram(
     const candidates = importCandidates(importer, item.path, host);
     let found: { path: string; text: string } | undefined;
     for (const candidate of candidates) {
-      const text = host.readFile(candidate);
+      // A file already read (the root among them) is found without the host.
+      const text = parsed.get(normalize(candidate))?.file.text ?? host.readFile(candidate);
       if (text !== undefined) {
         found = { path: candidate, text };
         break;
@@ -161,8 +163,9 @@ export function resolveProgram(
       );
       return undefined;
     }
-    if (chain.includes(found.path)) {
-      const cycle = [...chain.slice(chain.indexOf(found.path)), found.path];
+    const cycleStart = chain.findIndex((path) => normalize(path) === normalize(found.path));
+    if (cycleStart >= 0) {
+      const cycle = [...chain.slice(cycleStart), found.path];
       diagnostics.push(
         diagnostic("HY2005", item.pathSpan, `cyclic import: ${cycle.join(" -> ")}`, {
           help: "move what the modules share into a third module that both import",
@@ -171,7 +174,7 @@ export function resolveProgram(
       return undefined;
     }
     const file = parseOnce(found.path, found.text);
-    return load(found.path, file.program, `${prefix}${item.alias.name}.`, [...chain, found.path]);
+    return load(file.file.path, file.program, `${prefix}${item.alias.name}.`, [...chain, file.file.path]);
   }
 
   function declareExtern(module: MutableModule, item: ExternDecl): void {
@@ -300,13 +303,14 @@ function lookupCollection(module: ResolvedModule, name: QualifiedName, diagnosti
   }
   const found = module.collections.get(name.name.name);
   if (found) return found;
-  let help: string | undefined;
+  // The same name in an imported module is the likelier intent; then a close local name.
+  const alias = [...module.imports].find(([, imported]) => imported.collections.has(name.name.name));
   const suggestion = suggestName(name.name.name, [...module.collections.keys()]);
-  if (suggestion) help = `did you mean \`${suggestion}\`?`;
-  else {
-    const alias = [...module.imports].find(([, imported]) => imported.collections.has(name.name.name));
-    if (alias) help = `did you mean \`${alias[0]}.${name.name.name}\`?`;
-  }
+  const help = alias
+    ? `did you mean \`${alias[0]}.${name.name.name}\`?`
+    : suggestion
+      ? `did you mean \`${suggestion}\`?`
+      : undefined;
   diagnostics.push(
     diagnostic("HY2001", name.span, `unknown collection \`${name.name.name}\``, help === undefined ? {} : { help }),
   );

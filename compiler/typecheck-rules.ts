@@ -43,6 +43,9 @@ export function checkRule(input: RuleInput, context: RuleContext): CheckedRule {
 
   const aggregating = item.head.args.some((arg) => arg.value.kind === "aggregate");
   const variables = new RuleVariables();
+  // Slots in the order variables first appear in the body, then the head's own.
+  for (const ref of bodyVariableRefs(item)) variables.slotOf(ref.name);
+  for (const ref of item.head.args.flatMap((arg) => variableRefs(arg.value))) variables.slotOf(ref.name);
   const body = checkBody(item.body, {
     module,
     collections: context.collections,
@@ -203,15 +206,7 @@ function reportUnbound(occurrences: readonly UnboundOccurrence[], diagnostics: D
 
 /** HY3012 (warning): a named variable used once is usually a typo; `_` says it on purpose. */
 function warnSingletons(item: RuleItem, unbound: ReadonlySet<string>, diagnostics: Diagnostic[]): void {
-  const refs: VariableRef[] = item.head.args.flatMap((arg) => variableRefs(arg.value));
-  for (const literal of item.body) {
-    if (literal.kind === "atom") for (const arg of literal.args) variableRefs(arg.value, refs);
-    else if (literal.kind === "condition") variableRefs(literal.expression, refs);
-    else {
-      refs.push({ kind: "variable", name: literal.variable.name, span: literal.variable.span });
-      variableRefs(literal.source, refs);
-    }
-  }
+  const refs: VariableRef[] = [...item.head.args.flatMap((arg) => variableRefs(arg.value)), ...bodyVariableRefs(item)];
   const counts = new Map<string, VariableRef[]>();
   for (const ref of refs) counts.set(ref.name, [...(counts.get(ref.name) ?? []), ref]);
   for (const [name, uses] of counts) {
@@ -220,4 +215,18 @@ function warnSingletons(item: RuleItem, unbound: ReadonlySet<string>, diagnostic
       diagnostic("HY3012", uses[0]!.span, `the variable \`${name}\` is used only once`, { help: "write `_` if any value will do" }),
     );
   }
+}
+
+/** Every variable occurrence of the body, in source order. */
+function bodyVariableRefs(item: RuleItem): VariableRef[] {
+  const refs: VariableRef[] = [];
+  for (const literal of item.body) {
+    if (literal.kind === "atom") for (const arg of literal.args) variableRefs(arg.value, refs);
+    else if (literal.kind === "condition") variableRefs(literal.expression, refs);
+    else {
+      refs.push({ kind: "variable", name: literal.variable.name, span: literal.variable.span });
+      variableRefs(literal.source, refs);
+    }
+  }
+  return refs;
 }
