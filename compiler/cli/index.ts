@@ -1,0 +1,63 @@
+// `hydro` — the command line. In: argv (without node and the script) and the process's io.
+// Out: the exit code (0 success, 1 findings or failed --check, 2 errors or bad usage).
+// Each subcommand lives in its own file as a factory over the shared CliContext; this file only
+// assembles them and turns commander's usage errors into exit code 2 instead of process.exit.
+
+import { Command, CommanderError } from "commander";
+import { compileCommand } from "./compile.ts";
+import { graphCommand } from "./graph.ts";
+import { EXIT_ERRORS, EXIT_OK, type CliContext, type CliIo } from "./io.ts";
+import { runCommand } from "./run.ts";
+
+const VERSION = "0.1.0";
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const context: CliContext = { io, exitCode: EXIT_OK };
+  const program = new Command("hydro")
+    .description("Hydrolog: a declarative language for distributed services, with CALM analysis")
+    .version(VERSION)
+    .showHelpAfterError("(run with --help for usage)");
+  for (const factory of [compileCommand, runCommand, graphCommand]) {
+    program.addCommand(factory(context));
+  }
+  configure(program, io);
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      const quiet = ["commander.helpDisplayed", "commander.version", "commander.help"];
+      return quiet.includes(error.code) ? EXIT_OK : EXIT_ERRORS;
+    }
+    throw error;
+  }
+  return context.exitCode;
+}
+
+/** Commander writes through our io and throws instead of exiting, on every subcommand. */
+function configure(command: Command, io: CliIo): void {
+  command.exitOverride();
+  command.configureOutput({
+    writeOut: (text) => io.stdout(text),
+    writeErr: (text) => io.stderr(text),
+  });
+  for (const sub of command.commands) configure(sub, io);
+}
+
+/** The real process: used by bin/hydro. */
+export async function main(): Promise<void> {
+  const io: CliIo = {
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    stdin: process.stdin,
+    cwd: process.cwd(),
+    env: process.env,
+    colors: Boolean(process.stdout.isTTY) && !("NO_COLOR" in process.env),
+  };
+  try {
+    process.exitCode = await runCli(process.argv.slice(2), io);
+  } catch (error) {
+    // An internal error is a bug in hydro, never a user error: say so plainly.
+    io.stderr(`hydro: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 70;
+  }
+}
