@@ -37,8 +37,11 @@ export function parseProgram(file: SourceFile): { program: A.SourceProgram; diag
     if (first !== undefined && !hasLexicalErrorIn(lexed.diagnostics, slice, index === slices.length - 1 ? file.text.length : undefined)) {
       syntaxDiagnostics.push(syntaxError(file, first, slice));
     }
+    const before = builder.diagnostics.length;
     const item = builder.item(parsed.cst);
     if (item !== undefined) items.push(item);
+    // What the builder finds in an item that did not parse is a consequence, not news.
+    if (parsed.errors.length > 0) builder.diagnostics.length = before;
   });
   const program: A.SourceProgram = { kind: "program", file: file.path, items, span: spanOf(file, 0, file.text.length) };
   const diagnostics = [...lexed.diagnostics, ...syntaxDiagnostics, ...builder.diagnostics];
@@ -135,12 +138,26 @@ function nodesOf(node: CstNode, label: string): CstNode[] {
   return ((node.children as Children)[label] ?? []).filter((e): e is CstNode => !isToken(e));
 }
 
+const extents = new WeakMap<CstNode, { start: number; end: number } | undefined>();
+
 /** The offsets of the first and last real tokens under a node (recovery may leave none). */
 function extent(node: CstElement): { start: number; end: number } | undefined {
   if (isToken(node)) {
     const token = realToken(node);
     return token && { start: token.startOffset, end: token.startOffset + token.image.length };
   }
+  const location = node.location;
+  // The parser tracks offsets; only a node that recovery patched needs the walk below.
+  if (location !== undefined && !node.recoveredNode && Number.isFinite(location.startOffset) && Number.isFinite(location.endOffset)) {
+    return { start: location.startOffset, end: location.endOffset! + 1 };
+  }
+  if (extents.has(node)) return extents.get(node);
+  const result = computeExtent(node);
+  extents.set(node, result);
+  return result;
+}
+
+function computeExtent(node: CstNode): { start: number; end: number } | undefined {
   let start = Infinity;
   let end = -Infinity;
   for (const list of Object.values(node.children as Children)) {
@@ -286,18 +303,9 @@ class AstBuilder {
     };
     const periodToken = tokenAt(node, "period");
     const period = periodToken && this.duration(periodToken);
-    const scalarNode = nodeAt(node, "scalar");
-    const scalar = this.typeExpression(scalarNode);
+    // Whether a period or a single value suits the kind is checked with the declarations (HY2015).
+    const scalar = this.typeExpression(nodeAt(node, "scalar"));
 
-    if (collectionKind === "periodic" && tokenAt(node, "LParen") && !periodToken) {
-      this.error(this.span(list) ?? name.span, "a periodic collection is declared with its period, e.g. periodic every_second(1s)");
-    }
-    if (collectionKind !== "periodic" && period) {
-      this.error(period.span, `only a periodic collection has a period; a ${collectionKind} declares columns such as (n: int)`);
-    }
-    if (collectionKind !== "lattice" && scalarNode) {
-      this.error(name.span, `only a lattice can be a single value (lattice ${name.name}: max<int>); a ${collectionKind} declares columns`);
-    }
     return {
       kind: "collection",
       collectionKind,

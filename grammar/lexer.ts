@@ -24,7 +24,7 @@ export interface LexResult {
 }
 
 const hydroLexer = new Lexer(allTokens, {
-  positionTracking: "onlyOffset",
+  positionTracking: "full",
   ensureOptimizations: false,
 });
 

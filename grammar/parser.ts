@@ -8,8 +8,24 @@
 // Body literals are parsed as expressions: `edge(x, y)` and `contains(s, x)` look alike, and
 // build-ast.ts decides which calls are atoms.
 
-import { CstParser, EOF, tokenMatcher, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain";
+import {
+  CstParser,
+  EOF,
+  NoViableAltException,
+  tokenMatcher,
+  type IParserErrorMessageProvider,
+  type IToken,
+  type TokenType,
+} from "chevrotain";
 import * as T from "./tokens.ts";
+
+/** The chevrotain methods cacheErrorPathComputations wraps (internal API of chevrotain 11). */
+interface ChevrotainInternals {
+  getFollowsForInRuleRecovery(tokenType: TokenType, indexInRule: number): TokenType[];
+  getCurrentGrammarPath(tokenType: TokenType, indexInRule: number): { ruleStack: string[]; occurrenceStack: number[] };
+  raiseNoAltException(occurrence: number, description: string | undefined): never;
+  SAVE_ERROR(error: Error): Error;
+}
 
 const messages: IParserErrorMessageProvider = {
   // Recovery between repetitions builds its own mismatch messages (without a CONSUME's
@@ -51,7 +67,7 @@ const recoveryMessages: Record<string, string> = {
 };
 
 const TYPE_EXPECTED = "a column type such as int, string or max<int>";
-const EXPRESSION_EXPECTED = "an expression such as x, 42, \"text\" or len(s)";
+const EXPRESSION_EXPECTED = 'an expression such as x, 42, "text" or len(s)';
 const LITERAL_EXPECTED = "a body literal such as edge(x, y), !done(x), x < 3 or x in s";
 
 export class HydroParser extends CstParser {
@@ -60,43 +76,89 @@ export class HydroParser extends CstParser {
       recoveryEnabled: true,
       maxLookahead: 3,
       errorMessageProvider: messages,
-      nodeLocationTracking: "none",
+      nodeLocationTracking: "onlyOffset",
     });
     this.performSelfAnalysis();
+    this.cacheErrorPathComputations();
   }
 
-  /** One declaration, fact or rule, with the annotations before it. */
-  public item = this.RULE("item", () => {
-    this.MANY(() => this.SUBRULE(this.annotation));
-    // A keyword followed by `(` or `.` names a collection (`table(x) <= ...`); otherwise it
-    // starts its declaration, so `module ;` reports the missing name, not "expected a rule".
-    const declares = () => !this.nextIsArgumentsOrDot();
-    this.OR({
-      ERR_MSG: "a declaration, a fact or a rule",
-      MAX_LOOKAHEAD: 1,
-      IGNORE_AMBIGUITIES: true,
-      DEF: [
-        { GATE: declares, ALT: () => this.SUBRULE(this.moduleDeclaration) },
-        { GATE: declares, ALT: () => this.SUBRULE(this.importDeclaration) },
-        { GATE: declares, ALT: () => this.SUBRULE(this.externDeclaration) },
-        { GATE: declares, ALT: () => this.SUBRULE(this.collectionDeclaration) },
-        { GATE: declares, ALT: () => this.SUBRULE(this.sealDeclaration) },
-        { ALT: () => this.SUBRULE(this.clause) },
-      ],
-    });
-  });
+  /**
+   * The option objects of OR, MANY_SEP, … are built once per call site, not on every call:
+   * creating their closures each time dominated parsing (chevrotain advises caching them).
+   */
+  private readonly optionCache = new Map<string, unknown>();
+  private once<V>(site: string, make: () => V): V {
+    let value = this.optionCache.get(site) as V | undefined;
+    if (value === undefined) {
+      value = make();
+      this.optionCache.set(site, value);
+    }
+    return value;
+  }
 
+  /**
+   * On every error chevrotain walks the grammar again: for the tokens that may follow (single
+   * token insertion and deletion) and for the expected paths of a failed alternation. Both depend
+   * only on the position in the grammar, so they are computed once per position; an alternation
+   * with its own message (every one here that can fail) needs no paths at all. Without this,
+   * recovery dominated the time spent on broken files.
+   */
+  private cacheErrorPathComputations(): void {
+    const internals = this as unknown as ChevrotainInternals;
+    const computeFollows = internals.getFollowsForInRuleRecovery.bind(this);
+    const raiseWithPaths = internals.raiseNoAltException.bind(this);
+    const follows = new Map<string, TokenType[]>();
+    internals.getFollowsForInRuleRecovery = (tokenType, indexInRule) => {
+      const path = internals.getCurrentGrammarPath(tokenType, indexInRule);
+      const key = `${path.ruleStack.join(",")}|${path.occurrenceStack.join(",")}|${tokenType.name}|${indexInRule}`;
+      let result = follows.get(key);
+      if (result === undefined) {
+        result = computeFollows(tokenType, indexInRule);
+        follows.set(key, result);
+      }
+      return result;
+    };
+    internals.raiseNoAltException = (occurrence, description) => {
+      if (description === undefined) return raiseWithPaths(occurrence, description);
+      throw internals.SAVE_ERROR(new NoViableAltException(`expected ${description}`, this.LA(1), this.LA(0)));
+    };
+  }
+
+  /** A keyword followed by `(` or `.` names a collection: `table(x) <= ...`, `seal.c(1);`. */
   private nextIsArgumentsOrDot(): boolean {
     const second = this.LA(2).tokenType;
     return second === T.LParen || second === T.Dot;
   }
 
+  /** One declaration, fact or rule, with the annotations before it. */
+  public item = this.RULE("item", () => {
+    this.MANY(() => this.SUBRULE(this.annotation));
+    // A declaration keyword not followed by `(` or `.` starts its declaration, so `module ;`
+    // reports the missing name rather than "expected a rule".
+    const declares = () => !this.nextIsArgumentsOrDot();
+    this.OR(
+      this.once("item", () => ({
+        ERR_MSG: "a declaration, a fact or a rule",
+        MAX_LOOKAHEAD: 1,
+        IGNORE_AMBIGUITIES: true,
+        DEF: [
+          { GATE: declares, ALT: () => this.SUBRULE(this.moduleDeclaration) },
+          { GATE: declares, ALT: () => this.SUBRULE(this.importDeclaration) },
+          { GATE: declares, ALT: () => this.SUBRULE(this.externDeclaration) },
+          { GATE: declares, ALT: () => this.SUBRULE(this.collectionDeclaration) },
+          { GATE: declares, ALT: () => this.SUBRULE(this.sealDeclaration) },
+          { GATE: () => this.nextIsArgumentsOrDot(), ALT: () => this.SUBRULE(this.clause) },
+        ],
+      })),
+    );
+  });
+
   public annotation = this.RULE("annotation", () => {
     this.CONSUME(T.At);
-    this.CONSUME(T.Name, { LABEL: "name", ERR_MSG: "expected an annotation name after `@`, e.g. @name(\"total\")" });
+    this.CONSUME(T.Name, { LABEL: "name", ERR_MSG: 'expected an annotation name after `@`, e.g. @name("total")' });
     this.OPTION(() => {
       this.CONSUME(T.LParen);
-      this.CONSUME(T.StringLiteral, { LABEL: "argument", ERR_MSG: "expected a string argument, e.g. @name(\"total\")" });
+      this.CONSUME(T.StringLiteral, { LABEL: "argument", ERR_MSG: 'expected a string argument, e.g. @name("total")' });
       this.CONSUME(T.RParen, { ERR_MSG: "expected `)` after the annotation's argument" });
     });
   });
@@ -120,7 +182,7 @@ export class HydroParser extends CstParser {
     this.CONSUME(T.Fn, { ERR_MSG: "expected `fn` after `extern`" });
     this.CONSUME(T.Name, { LABEL: "name", ERR_MSG: "expected the function's name after `extern fn`" });
     this.CONSUME(T.LParen, { ERR_MSG: "expected `(` and the function's parameters" });
-    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.parameter) });
+    this.MANY_SEP(this.once("parameters", () => ({ SEP: T.Comma, DEF: () => this.SUBRULE(this.parameter) })));
     this.CONSUME(T.RParen, { ERR_MSG: "expected `)` to close the parameter list" });
     this.CONSUME(T.Colon, { ERR_MSG: "expected `:` and the return type after the parameters" });
     this.SUBRULE(this.typeExpression, { LABEL: "returnType" });
@@ -138,37 +200,43 @@ export class HydroParser extends CstParser {
   public collectionDeclaration = this.RULE("collectionDeclaration", () => {
     this.CONSUME(T.CollectionKindKeyword, { LABEL: "kind" });
     this.CONSUME(T.Name, { LABEL: "name", ERR_MSG: "expected the collection's name" });
-    this.OR({
-      ERR_MSG: "`(` and the columns, or `:` and a lattice type",
-      DEF: [
-        {
-          ALT: () => {
-            this.CONSUME(T.LParen);
-            this.OR2([
-              { ALT: () => this.CONSUME(T.Duration, { LABEL: "period" }) },
-              { ALT: () => this.SUBRULE(this.columnList) },
-            ]);
-            this.CONSUME(T.RParen, { ERR_MSG: "expected `)` to close the column list" });
-            this.OPTION(() => this.SUBRULE(this.keyClause));
+    this.OR(
+      this.once("collection shape", () => ({
+        ERR_MSG: "`(` and the columns, or `:` and a lattice type",
+        DEF: [
+          {
+            ALT: () => {
+              this.CONSUME(T.LParen);
+              this.OR2(
+                this.once("period or columns", () => [
+                  { ALT: () => this.CONSUME(T.DurationLiteral, { LABEL: "period" }) },
+                  { ALT: () => this.SUBRULE(this.columnList) },
+                ]),
+              );
+              this.CONSUME(T.RParen, { ERR_MSG: "expected `)` to close the column list" });
+              this.OPTION(() => this.SUBRULE(this.keyClause));
+            },
           },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(T.Colon);
-            this.SUBRULE(this.typeExpression, { LABEL: "scalar" });
+          {
+            ALT: () => {
+              this.CONSUME(T.Colon);
+              this.SUBRULE(this.typeExpression, { LABEL: "scalar" });
+            },
           },
-        },
-      ],
-    });
+        ],
+      })),
+    );
     this.CONSUME(T.Semicolon, { ERR_MSG: "expected `;` after the declaration" });
   });
 
   /** `a: int, b: string; c: max<int>` — the columns after `;` hold lattice values. */
   public columnList = this.RULE("columnList", () => {
-    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.column, { LABEL: "plain" }) });
+    this.MANY_SEP(this.once("columns", () => ({ SEP: T.Comma, DEF: () => this.SUBRULE(this.column, { LABEL: "plain" }) })));
     this.OPTION(() => {
       this.CONSUME(T.Semicolon);
-      this.MANY_SEP2({ SEP: T.Comma, DEF: () => this.SUBRULE2(this.column, { LABEL: "lattice" }) });
+      this.MANY_SEP2(
+        this.once("lattice columns", () => ({ SEP: T.Comma, DEF: () => this.SUBRULE2(this.column, { LABEL: "lattice" }) })),
+      );
     });
   });
 
@@ -182,7 +250,12 @@ export class HydroParser extends CstParser {
   public keyClause = this.RULE("keyClause", () => {
     this.CONSUME(T.Key);
     this.CONSUME(T.LParen, { ERR_MSG: "expected `(` and the key columns after `key`" });
-    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.CONSUME(T.Name, { LABEL: "columns", ERR_MSG: "expected a column name" }) });
+    this.MANY_SEP(
+      this.once("key columns", () => ({
+        SEP: T.Comma,
+        DEF: () => this.CONSUME(T.Name, { LABEL: "columns", ERR_MSG: "expected a column name" }),
+      })),
+    );
     this.CONSUME(T.RParen, { ERR_MSG: "expected `)` to close the key columns" });
   });
 
@@ -190,11 +263,13 @@ export class HydroParser extends CstParser {
     this.CONSUME(T.Name, { LABEL: "name", ERR_MSG: `expected ${TYPE_EXPECTED}` });
     this.OPTION(() => {
       this.CONSUME(T.Less);
-      this.AT_LEAST_ONE_SEP({
-        SEP: T.Comma,
-        ERR_MSG: TYPE_EXPECTED,
-        DEF: () => this.SUBRULE(this.typeExpression, { LABEL: "args" }),
-      });
+      this.AT_LEAST_ONE_SEP(
+        this.once("type arguments", () => ({
+          SEP: T.Comma,
+          ERR_MSG: TYPE_EXPECTED,
+          DEF: () => this.SUBRULE(this.typeExpression, { LABEL: "args" }),
+        })),
+      );
       this.CONSUME(T.Greater, { ERR_MSG: "expected `>` to close the type arguments" });
     });
   });
@@ -204,7 +279,12 @@ export class HydroParser extends CstParser {
     this.SUBRULE(this.qualifiedName, { LABEL: "collection" });
     this.CONSUME(T.On, { ERR_MSG: "expected `on` and the sealed columns, e.g. seal ack on (id)" });
     this.CONSUME(T.LParen, { ERR_MSG: "expected `(` and the sealed columns after `on`" });
-    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.CONSUME(T.Name, { LABEL: "columns", ERR_MSG: "expected a column name" }) });
+    this.MANY_SEP(
+      this.once("sealed columns", () => ({
+        SEP: T.Comma,
+        DEF: () => this.CONSUME(T.Name, { LABEL: "columns", ERR_MSG: "expected a column name" }),
+      })),
+    );
     this.CONSUME(T.RParen, { ERR_MSG: "expected `)` to close the sealed columns" });
     this.CONSUME(T.Semicolon, { ERR_MSG: "expected `;` after the seal declaration" });
   });
@@ -223,27 +303,31 @@ export class HydroParser extends CstParser {
     this.CONSUME(T.LParen, { ERR_MSG: "expected `(` and the arguments after the collection name" });
     this.SUBRULE(this.argumentList, { LABEL: "args" });
     this.CONSUME(T.RParen, { ERR_MSG: "expected `)` to close the argument list" });
-    this.OR({
-      ERR_MSG: "`;` after the fact, or a rule operator such as `<=`",
-      DEF: [
-        {
-          ALT: () => {
-            this.CONSUME(T.MergeOperator, { LABEL: "operator" });
-            this.AT_LEAST_ONE_SEP({
-              SEP: T.Comma,
-              ERR_MSG: LITERAL_EXPECTED,
-              DEF: () => this.SUBRULE(this.bodyLiteral, { LABEL: "body" }),
-            });
-            this.CONSUME(T.Semicolon, { ERR_MSG: RULE_END });
+    this.OR(
+      this.once("fact or rule", () => ({
+        ERR_MSG: "`;` after the fact, or a rule operator such as `<=`",
+        DEF: [
+          {
+            ALT: () => {
+              this.CONSUME(T.MergeOperator, { LABEL: "operator" });
+              this.AT_LEAST_ONE_SEP(
+                this.once("body", () => ({
+                  SEP: T.Comma,
+                  ERR_MSG: LITERAL_EXPECTED,
+                  DEF: () => this.SUBRULE(this.bodyLiteral, { LABEL: "body" }),
+                })),
+              );
+              this.CONSUME(T.Semicolon, { ERR_MSG: RULE_END });
+            },
           },
-        },
-        { ALT: () => this.CONSUME2(T.Semicolon) },
-      ],
-    });
+          { ALT: () => this.CONSUME2(T.Semicolon) },
+        ],
+      })),
+    );
   });
 
   public argumentList = this.RULE("argumentList", () => {
-    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.argument, { LABEL: "args" }) });
+    this.MANY_SEP(this.once("arguments", () => ({ SEP: T.Comma, DEF: () => this.SUBRULE(this.argument, { LABEL: "args" }) })));
   });
 
   /** `x + 1` or, in the named form, `key: k`. */
@@ -256,19 +340,21 @@ export class HydroParser extends CstParser {
   });
 
   public bodyLiteral = this.RULE("bodyLiteral", () => {
-    this.OR({
-      ERR_MSG: LITERAL_EXPECTED,
-      DEF: [
-        {
-          ALT: () => {
-            this.CONSUME(T.Name, { LABEL: "variable" });
-            this.CONSUME(T.In);
-            this.SUBRULE(this.expression, { LABEL: "source" });
+    this.OR(
+      this.once("body literal", () => ({
+        ERR_MSG: LITERAL_EXPECTED,
+        DEF: [
+          {
+            ALT: () => {
+              this.CONSUME(T.Name, { LABEL: "variable" });
+              this.CONSUME(T.In);
+              this.SUBRULE(this.expression, { LABEL: "source" });
+            },
           },
-        },
-        { ALT: () => this.SUBRULE2(this.expression, { LABEL: "condition" }) },
-      ],
-    });
+          { ALT: () => this.SUBRULE2(this.expression, { LABEL: "condition" }) },
+        ],
+      })),
+    );
   });
 
   public expression = this.RULE("expression", () => {
@@ -291,10 +377,12 @@ export class HydroParser extends CstParser {
   public comparison = this.RULE("comparison", () => {
     this.SUBRULE(this.additive, { LABEL: "operands" });
     this.OPTION(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(T.ComparisonOperator, { LABEL: "operators" }) },
-        { ALT: () => this.CONSUME(T.DeleteNext, { LABEL: "operators" }) },
-      ]);
+      this.OR(
+        this.once("comparison operator", () => [
+          { ALT: () => this.CONSUME(T.ComparisonOperator, { LABEL: "operators" }) },
+          { ALT: () => this.CONSUME(T.DeleteNext, { LABEL: "operators" }) },
+        ]),
+      );
       this.SUBRULE2(this.additive, { LABEL: "operands" });
     });
   });
@@ -316,39 +404,48 @@ export class HydroParser extends CstParser {
   });
 
   public unary = this.RULE("unary", () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.OR2([
-            { ALT: () => this.CONSUME(T.Minus, { LABEL: "operator" }) },
-            { ALT: () => this.CONSUME(T.Bang, { LABEL: "operator" }) },
-          ]);
-          this.SUBRULE(this.unary, { LABEL: "operand" });
-        },
-      },
-      { ALT: () => this.SUBRULE(this.primary) },
-    ]);
+    this.OR(
+      this.once("unary", () => ({
+        ERR_MSG: EXPRESSION_EXPECTED,
+        DEF: [
+          {
+            ALT: () => {
+              this.OR2(
+                this.once("unary operator", () => [
+                  { ALT: () => this.CONSUME(T.Minus, { LABEL: "operator" }) },
+                  { ALT: () => this.CONSUME(T.Bang, { LABEL: "operator" }) },
+                ]),
+              );
+              this.SUBRULE(this.unary, { LABEL: "operand" });
+            },
+          },
+          { ALT: () => this.SUBRULE(this.primary) },
+        ],
+      })),
+    );
   });
 
   public primary = this.RULE("primary", () => {
-    this.OR({
-      ERR_MSG: EXPRESSION_EXPECTED,
-      DEF: [
-        { ALT: () => this.CONSUME(T.IntegerLiteral, { LABEL: "integer" }) },
-        { ALT: () => this.CONSUME(T.Float, { LABEL: "float" }) },
-        { ALT: () => this.CONSUME(T.StringLiteral, { LABEL: "string" }) },
-        { ALT: () => this.CONSUME(T.BooleanLiteral, { LABEL: "boolean" }) },
-        { ALT: () => this.CONSUME(T.Underscore, { LABEL: "wildcard" }) },
-        {
-          ALT: () => {
-            this.CONSUME(T.LParen);
-            this.SUBRULE(this.expression, { LABEL: "parenthesized" });
-            this.CONSUME(T.RParen, { ERR_MSG: "expected `)` to close the parenthesis" });
+    this.OR(
+      this.once("primary", () => ({
+        ERR_MSG: EXPRESSION_EXPECTED,
+        DEF: [
+          { ALT: () => this.CONSUME(T.IntegerLiteral, { LABEL: "integer" }) },
+          { ALT: () => this.CONSUME(T.Float, { LABEL: "float" }) },
+          { ALT: () => this.CONSUME(T.StringLiteral, { LABEL: "string" }) },
+          { ALT: () => this.CONSUME(T.BooleanLiteral, { LABEL: "boolean" }) },
+          { ALT: () => this.CONSUME(T.Underscore, { LABEL: "wildcard" }) },
+          {
+            ALT: () => {
+              this.CONSUME(T.LParen);
+              this.SUBRULE(this.expression, { LABEL: "parenthesized" });
+              this.CONSUME(T.RParen, { ERR_MSG: "expected `)` to close the parenthesis" });
+            },
           },
-        },
-        { ALT: () => this.SUBRULE(this.callOrVariable) },
-      ],
-    });
+          { ALT: () => this.SUBRULE(this.callOrVariable) },
+        ],
+      })),
+    );
   });
 
   /** `x`, `len(s)`, `edge(x, y)`, `d.pipe_in(m)`. */
@@ -377,7 +474,16 @@ export interface ItemParse {
 /** Parses one item's tokens (normally ending in `;`) with the shared recovering instance. */
 export function parseItemTokens(tokens: IToken[]): ItemParse {
   hydroParser.input = tokens;
-  const cst = hydroParser.item();
+  // Recovery throws and catches an exception per error; their stack traces are never read and
+  // capturing them was most of the time spent on a broken file.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  let cst;
+  try {
+    cst = hydroParser.item();
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
   const errors = hydroParser.errors.map((error) => ({
     message: error.message,
     token: error.token,

@@ -22,6 +22,7 @@ export const MultiplicativeOperator = createToken({ name: "MultiplicativeOperato
 export const StringLiteral = createToken({ name: "StringLiteral", pattern: Lexer.NA });
 export const IntegerLiteral = createToken({ name: "IntegerLiteral", pattern: Lexer.NA });
 export const BooleanLiteral = createToken({ name: "BooleanLiteral", pattern: Lexer.NA });
+export const DurationLiteral = createToken({ name: "DurationLiteral", pattern: Lexer.NA });
 
 // ---- trivia ----
 export const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t\r\n\f\v]+/, group: Lexer.SKIPPED });
@@ -52,14 +53,19 @@ export const UnterminatedString = createToken({
 export const BadNumber = createToken({
   name: "BadNumber",
   pattern: /[0-9]+(?:\.[0-9]+)?[A-Za-z_][A-Za-z0-9_]*/,
-  categories: [IntegerLiteral],
+  categories: [IntegerLiteral, DurationLiteral],
 });
 export const Float = createToken({
   name: "Float",
   pattern: /[0-9]+\.[0-9]+(?:[eE][+-]?[0-9]+)?|[0-9]+[eE][+-]?[0-9]+/,
   longer_alt: BadNumber,
 });
-export const Duration = createToken({ name: "Duration", pattern: /[0-9]+(?:ms|s|m|h)/, longer_alt: BadNumber });
+export const Duration = createToken({
+  name: "Duration",
+  pattern: /[0-9]+(?:ms|s|m|h)/,
+  longer_alt: BadNumber,
+  categories: [DurationLiteral],
+});
 export const Integer = createToken({
   name: "Integer",
   pattern: /[0-9]+/,
@@ -206,6 +212,7 @@ export const allTokens: TokenType[] = [
   StringLiteral,
   IntegerLiteral,
   BooleanLiteral,
+  DurationLiteral,
 ];
 
 /** How an error message names a token: as the user writes it, or in plain words. */
@@ -221,6 +228,7 @@ const describedTokens = new Map<TokenType, string>([
   [BadNumber, "a number"],
   [Float, "a number"],
   [Duration, "a duration such as `5s`"],
+  [DurationLiteral, "a duration such as `5s`"],
   [BooleanLiteral, "`true` or `false`"],
   [MergeOperator, "a rule operator such as `<=`"],
   [ComparisonOperator, "a comparison such as `<`"],
