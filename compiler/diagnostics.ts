@@ -63,6 +63,9 @@ export const catalog = {
   HY5001: { severity: "error", title: "malformed facts file" },
   HY5002: { severity: "error", title: "bad input line" },
   HY5003: { severity: "error", title: "tick failed" },
+  HY5004: { severity: "error", title: "invalid simulation topology" },
+  HY5005: { severity: "error", title: "unknown node or program in a topology" },
+  HY5006: { severity: "error", title: "invalid scripted input in a topology" },
 
   CALM001: { severity: "error", title: "non-monotone operator on asynchronous input" },
   CALM002: { severity: "error", title: "join of asynchronous inputs is not confluent" },
