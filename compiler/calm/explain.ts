@@ -84,7 +84,8 @@ function sealStatus(context: ExplainContext, edge: IrEdge, origin: Origin): { te
   const level = context.labels.input(context.program.rules[edge.rule]!, edge.atom).get(origin);
   const atom = context.program.rules[edge.rule]!.atoms[edge.atom]!;
   const constants = atom.columns.flatMap((p, i) => (p.kind === "match" && p.value.kind === "constant" ? [i] : []));
-  const suggestion = columnList(schema, sealSuggestion(context.hypothetical, edge, channel, constants));
+  // One column is the simplest promise a producer can keep; the first one of the gate is chosen.
+  const suggestion = columnList(schema, sealSuggestion(context.hypothetical, edge, channel, constants).slice(0, 1));
   if (level === 2) {
     return { text: `${channel} reaches ${edge.from} as D (after a point of order upstream): no seal can help`, suggestion: null, sealable: false };
   }
@@ -161,7 +162,7 @@ export function explain(finding: Finding, rule: IrRule, context: ExplainContext)
     case "CALM009": {
       if (finding.call !== undefined) {
         return {
-          message: `${rule.name} calls ${finding.call.function}(), which is nondeterministic: its result differs between runs and replicas`,
+          message: `${rule.name} calls ${finding.call.text}, which is nondeterministic: its result differs between runs and replicas`,
           help: `ack: if any outcome is acceptable, annotate the rule @nondet("why"); otherwise let one node decide and send the decision to the others`,
           fix: "ack",
           seal: null,

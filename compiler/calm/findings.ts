@@ -29,7 +29,7 @@ export interface Finding {
   readonly join?: JoinPair;
   readonly inserts?: readonly number[];
   readonly selfUpdate?: SelfUpdate;
-  readonly call?: { readonly function: string; readonly span: Span };
+  readonly call?: { readonly function: string; readonly span: Span; readonly text: string };
 }
 
 export interface LabelView {
@@ -85,6 +85,21 @@ function onlyTriggers(facts: RuleFacts, context: FindingContext, atom: number): 
   });
 }
 
+/**
+ * Non-monotone edges in the order a report should prefer them: the atoms an aggregate folds
+ * (its arguments' variables) and negated atoms first, the atoms that only trigger or group after.
+ */
+function preferredEdges(facts: RuleFacts): IrEdge[] {
+  const folded = new Set<number>();
+  for (const a of facts.rule.aggregates) if (a.argument !== null) variablesOf(a.argument, folded);
+  const rank = (edge: IrEdge): number => {
+    const atom = facts.rule.atoms[edge.atom]!;
+    if (atom.negated) return 0;
+    return atom.columnVariables.some((v) => v !== null && folded.has(v)) ? 0 : 1;
+  };
+  return [...facts.edges].sort((a, b) => rank(a) - rank(b) || a.atom - b.atom);
+}
+
 export function evaluateRule(facts: RuleFacts, context: FindingContext): Finding[] {
   const rule = facts.rule;
   const input = (atom: number): Taint => context.labels.input(rule, atom);
@@ -118,7 +133,7 @@ export function evaluateRule(facts: RuleFacts, context: FindingContext): Finding
   // CALM001 and the periodic case of CALM009: non-monotone edges over asynchronous input.
   let coordination: Finding | null = null;
   let clock: Finding | null = null;
-  for (const edge of facts.edges) {
+  for (const edge of preferredEdges(facts)) {
     if (edge.monotone) continue;
     const taint = input(edge.atom);
     const asyncs = asyncOrigins(taint);
@@ -141,7 +156,7 @@ export function evaluateRule(facts: RuleFacts, context: FindingContext): Finding
     findings.push({
       code: "CALM009",
       origins: [`nondet:${rule.id}`],
-      operator: `${call.function}()`,
+      operator: call.text,
       span: call.span,
       edge: null,
       gate: null,

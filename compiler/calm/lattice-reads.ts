@@ -12,7 +12,7 @@
 import type { CheckedLiteral, CheckedRule, IrCollection, IrExpression, NonMonotoneReason } from "../ir.ts";
 import type { Span } from "../source.ts";
 import { isLattice, sameType, type LatticeType, type Type } from "../types.ts";
-import { renderExpression, variableName } from "./render.ts";
+import { renderAtom, renderExpression, variableName } from "./render.ts";
 
 export type ReadUse = Extract<NonMonotoneReason, { kind: "lattice-read" }>["use"];
 
@@ -354,7 +354,7 @@ export function latticeReads(rule: CheckedRule, collection: (name: string) => Ir
       if (pattern.kind !== "match") return;
       if (lattice) {
         const use: ReadUse = pattern.value.kind === "constant" ? "constant" : "join-on-value";
-        shapes.reads.push({ atom: atomIndex, column, use, span: pattern.value.span, text: shapes.text(pattern.value) });
+        shapes.reads.push({ atom: atomIndex, column, use, span: pattern.value.span, text: renderAtom(rule, atom) });
       }
       const matched = shapes.shapeOf(pattern.value);
       shapes.record(matched, "join-on-value", pattern.value.span, shapes.text(pattern.value));

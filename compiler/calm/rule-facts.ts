@@ -43,7 +43,7 @@ export interface RuleFacts {
   readonly flows: readonly (AtomFlow | null)[];
   readonly joins: readonly JoinPair[];
   readonly selfUpdate: SelfUpdate | null;
-  readonly nondeterministicCalls: readonly { readonly function: string; readonly span: Span }[];
+  readonly nondeterministicCalls: readonly { readonly function: string; readonly span: Span; readonly text: string }[];
   /** Calls of externs not marked @nondet: trusted to be pure, which the analysis cannot verify. */
   readonly externCalls: readonly { readonly function: string; readonly span: Span }[];
   /** For a `<-` rule: the `<+` and `<=` rules that insert into the same table. */
@@ -78,25 +78,29 @@ export function variablesOf(expression: IrExpression, into: Set<number> = new Se
   return into;
 }
 
-type Call = { function: string; span: Span };
+type Call = { function: string; span: Span; text: string };
 
 /** Nondeterministic calls go to `nondet`, other extern calls (trusted to be pure) to `pure`. */
-function callsOf(expression: IrExpression, into: { nondet: Call[]; pure: Call[] }): void {
+function callsOf(rule: CheckedRule, expression: IrExpression, into: { nondet: Call[]; pure: Call[] }): void {
+  const recurse = (e: IrExpression): void => callsOf(rule, e, into);
   switch (expression.kind) {
-    case "call":
-      if (expression.nondeterministic) into.nondet.push({ function: expression.function, span: expression.span });
-      else if (expression.extern) into.pure.push({ function: expression.function, span: expression.span });
-      for (const a of expression.args) callsOf(a, into);
+    case "call": {
+      const call = { function: expression.function, span: expression.span, text: renderExpression(rule, expression) };
+      if (expression.nondeterministic) into.nondet.push(call);
+      else if (expression.extern) into.pure.push(call);
+      for (const a of expression.args) recurse(a);
+      break;
+    }
       break;
     case "binary":
-      callsOf(expression.left, into);
-      callsOf(expression.right, into);
+      recurse(expression.left);
+      recurse(expression.right);
       break;
     case "unary":
-      callsOf(expression.operand, into);
+      recurse(expression.operand);
       break;
     case "lift":
-      callsOf(expression.value, into);
+      recurse(expression.value);
       break;
     default:
       break;
@@ -245,8 +249,12 @@ function isJoinBack(program: IrProgram, rule: CheckedRule, perTick: number, othe
 
 const NON_IDEMPOTENT = new Set(["+", "-", "*", "/", "%", "++"]);
 
+/**
+ * `x + 1` written back over the same tuple in the next tick. Only a deferred update counts ticks:
+ * a `<=` derivation (`dist(a, c, d + w) <= dist(a, b, d), …`) is a fixpoint over facts.
+ */
 function selfUpdateOf(rule: CheckedRule, head: IrCollection | undefined): SelfUpdate | null {
-  if (rule.operator === "<-" || rule.operator === "<~") return null;
+  if (rule.operator !== "<+" && rule.operator !== "<+-") return null;
   for (let selfAtom = 0; selfAtom < rule.atoms.length; selfAtom++) {
     const atom = rule.atoms[selfAtom]!;
     if (atom.negated || atom.collection !== rule.head) continue;
@@ -256,8 +264,12 @@ function selfUpdateOf(rule: CheckedRule, head: IrCollection | undefined): SelfUp
       if (expression.kind === "lift") expression = expression.value;
       if (expression.kind !== "binary" || !NON_IDEMPOTENT.has(expression.operator)) continue;
       if (![...variablesOf(expression)].some((v) => own.has(v))) continue;
-      // `<=` into a plain column is an ordinary derivation; only a lattice merges in place.
-      if (rule.operator === "<=" && head?.columns[h]?.lattice !== true) continue;
+      // The same tuple: every other key column is copied from the same column of the self atom.
+      const sameTuple = rule.headColumns.every((other, j) => {
+        if (j === h || head?.columns[j]?.lattice === true) return true;
+        return other.kind === "variable" && atom.columnVariables[j] === other.variable;
+      });
+      if (!sameTuple) continue;
       return { selfAtom, headColumn: h, text: renderExpression(rule, expression), span: expression.span };
     }
   }
@@ -309,9 +321,11 @@ export function ruleFacts(program: IrProgram): RuleFacts[] {
       }
     }
     const found = { nondet: [] as Call[], pure: [] as Call[] };
-    for (const e of expressionsOf(rule)) callsOf(e, found);
+    for (const e of expressionsOf(rule)) callsOf(rule, e, found);
     const calls = found.nondet;
-    for (const c of rule.nondeterministicCalls ?? []) if (!calls.some((k) => k.span.start === c.span.start)) calls.push(c);
+    for (const c of rule.nondeterministicCalls ?? []) {
+      if (!calls.some((k) => k.span.start === c.span.start)) calls.push({ ...c, text: `${c.function}(…)` });
+    }
     calls.sort((a, b) => a.span.start - b.span.start);
     return {
       rule,
