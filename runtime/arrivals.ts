@@ -20,7 +20,8 @@ export function columnTypes(collection: CollectionSchema): Type[] {
 /** Checks one collection's tuples (a JSON array of arrays). */
 export function decodeCollectionArrivals(collection: CollectionSchema, json: unknown): { ok: true; tuples: unknown[][] } | { ok: false; message: string } {
   if (!isArrivalKind(collection.kind)) {
-    return { ok: false, message: `${collection.name} is a ${collection.kind}: only inputs, channels and periodics take arrivals` };
+    const article = collection.kind === "input" || collection.kind === "output" ? "an" : "a";
+    return { ok: false, message: `${collection.name} is ${article} ${collection.kind}: only inputs, channels and periodics take arrivals` };
   }
   if (!Array.isArray(json)) return { ok: false, message: `${collection.name}: expected an array of tuples, got ${describeJson(json)}` };
   const types = columnTypes(collection);
