@@ -63,8 +63,12 @@ export interface ResolvedProgram {
   readonly seals: readonly { readonly decl: SealDecl; readonly module: ResolvedModule }[];
   readonly facts: readonly { readonly item: FactItem; readonly module: ResolvedModule }[];
   readonly rules: readonly { readonly item: RuleItem; readonly module: ResolvedModule }[];
-  /** Each collection name written in a rule, fact or seal; absent when it did not resolve. */
-  readonly collectionOf: ReadonlyMap<QualifiedName, ResolvedCollection>;
+  /**
+   * The collection a name written in a rule, fact or seal of `module` denotes; undefined when
+   * it did not resolve (reported). Keyed by module instance too: a file imported twice shares
+   * its syntax tree, and the same written name denotes `a.x` in one instance and `b.x` in the other.
+   */
+  readonly collectionOf: (module: ResolvedModule, name: QualifiedName) => ResolvedCollection | undefined;
   /** Resolution reported errors: the type checker still reports its own, but builds nothing. */
   readonly hasErrors: boolean;
 }
@@ -198,13 +202,16 @@ export function resolveProgram(
 
   const rootModule = load(root.file.path, root.program, "", [root.file.path]);
 
-  const collectionOf = new Map<QualifiedName, ResolvedCollection>();
+  const resolvedNames = new Map<ResolvedModule, Map<QualifiedName, ResolvedCollection>>();
   const seals: { decl: SealDecl; module: ResolvedModule }[] = [];
   const facts: { item: FactItem; module: ResolvedModule }[] = [];
   const rules: { item: RuleItem; module: ResolvedModule }[] = [];
   const bind = (module: ResolvedModule, name: QualifiedName) => {
     const found = lookupCollection(module, name, diagnostics);
-    if (found) collectionOf.set(name, found);
+    if (!found) return;
+    let names = resolvedNames.get(module);
+    if (!names) resolvedNames.set(module, (names = new Map()));
+    names.set(name, found);
   };
   for (const module of modules) {
     for (const item of module.program.items) {
@@ -231,10 +238,24 @@ export function resolveProgram(
     seals,
     facts,
     rules,
-    collectionOf,
+    collectionOf: (module, name) => resolvedNames.get(module)?.get(name),
     hasErrors: hasErrors(diagnostics),
   };
-  return { program, sources, diagnostics };
+  return { program, sources, diagnostics: onePerPlace(diagnostics) };
+}
+
+/**
+ * A file imported twice is checked once per instance; its mistakes are reported once, at the
+ * text (the first instance's message is kept).
+ */
+export function onePerPlace(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const place = `${d.code} ${d.span.file} ${d.span.start} ${d.span.end}`;
+    if (seen.has(place)) return false;
+    seen.add(place);
+    return true;
+  });
 }
 
 const AGGREGATE_NAMES = ["count", "sum", "min", "max", "avg", "collect", "choose"];

@@ -10,16 +10,17 @@
 // `=` binds only what no atom can. Types then flow along that order: a variable takes the type
 // of the column or expression that binds it first, and every later use is checked against it.
 
-import type { AtomLiteral, BodyLiteral, Expression, QualifiedName, VariableRef } from "./ast.ts";
+import type { AtomLiteral, BodyLiteral, Expression, VariableRef } from "./ast.ts";
 import { diagnostic, type Diagnostic, type DiagnosticCode } from "./diagnostics.ts";
-import type { CheckedLiteral, ColumnPattern, IrAtom, IrExpression } from "./ir.ts";
-import type { ResolvedCollection, ResolvedModule } from "./resolve.ts";
+import type { CheckedLiteral, ColumnPattern, IrAtom } from "./ir.ts";
+import type { ResolvedModule, ResolvedProgram } from "./resolve.ts";
 import type { Span } from "./source.ts";
 import { matchArguments } from "./typecheck-arguments.ts";
 import type { CollectionInfo, ExternInfo } from "./typecheck-declarations.ts";
-import { checkExpression, coerce, type ExpressionContext, type Typed } from "./typecheck-expressions.ts";
+import { checkExpression, coerce, type ExpressionContext } from "./typecheck-expressions.ts";
+import { checkMembership } from "./typecheck-membership.ts";
 import { describeType, equalityComparable, valueType } from "./typecheck-values.ts";
-import { BOOL, INT, isLattice, typeToString, type Type } from "./types.ts";
+import { isLattice, type Type } from "./types.ts";
 
 export interface VariableEntry {
   readonly name: string;
@@ -67,7 +68,7 @@ export interface UnboundOccurrence {
 export interface BodyContext {
   readonly module: ResolvedModule;
   readonly collections: ReadonlyMap<string, CollectionInfo>;
-  readonly collectionOf: ReadonlyMap<QualifiedName, ResolvedCollection>;
+  readonly collectionOf: ResolvedProgram["collectionOf"];
   readonly externs: ReadonlyMap<string, ExternInfo>;
   readonly diagnostics: Diagnostic[];
   readonly variables: RuleVariables;
@@ -155,7 +156,7 @@ export function checkBody(
       const checked = decision?.kind === "binding" ? checkBinding(decision, item.span, context, expressions) : checkCondition(item, expressions);
       if (checked) literals.set(index, checked);
     } else {
-      const checked = checkMembership(item, decision?.kind === "membership" && decision.filter, context, expressions);
+      const checked = checkMembership(item, decision?.kind === "membership" && decision.filter, context.variables, expressions);
       if (checked) literals.set(index, checked);
     }
   }
@@ -175,7 +176,7 @@ function describe(literal: BodyLiteral, atomIndex: number, context: BodyContext)
     const variable: VariableRef = { kind: "variable", name: literal.variable.name, span: literal.variable.span };
     return { kind: "membership", variable, source: literal.source, span: literal.span, refs: variableRefs(literal.source) };
   }
-  const resolved = context.collectionOf.get(literal.target);
+  const resolved = context.collectionOf(context.module, literal.target);
   const info = resolved ? context.collections.get(resolved.name) : undefined;
   let columns: ColumnArgument[] | null = null;
   if (resolved && info) {
@@ -345,79 +346,4 @@ function checkCondition(item: Extract<BodyItem, { kind: "condition" }>, expressi
     return null;
   }
   return { kind: "condition", predicate: typed.ir, span: item.span };
-}
-
-/** `x in s`, `k in keys(m)`, `x in range(a, b)`; a test instead when x is already bound. */
-function checkMembership(item: Extract<BodyItem, { kind: "membership" }>, filter: boolean, context: BodyContext, expressions: ExpressionContext): CheckedLiteral | null {
-  const { source, span } = item;
-  const diagnostics = context.diagnostics;
-  let mode: "set" | "keys" | "range";
-  let sources: Typed[];
-  let element: Type;
-  if (source.kind === "call" && (source.callee.name === "range" || source.callee.name === "keys")) {
-    mode = source.callee.name;
-    const wanted = mode === "range" ? 2 : 1;
-    if (source.args.length !== wanted) {
-      diagnostics.push(diagnostic("HY3009", source.span, `${mode} takes ${wanted} argument${wanted === 1 ? "" : "s"}, found ${source.args.length}`));
-      return null;
-    }
-    const typed = source.args.map((arg) => checkExpression(arg, expressions));
-    if (typed.some((arg) => arg === null)) return null;
-    sources = typed as Typed[];
-    if (mode === "range") {
-      for (const [index, arg] of sources.entries()) {
-        if (valueType(arg.type)?.kind !== "int") {
-          diagnostics.push(diagnostic("HY3002", source.args[index]!.span, `range: expected an int, found ${describeType(arg.type)}`));
-          return null;
-        }
-      }
-      element = INT;
-    } else {
-      const map = sources[0]!.type;
-      if (map.kind !== "map") {
-        diagnostics.push(diagnostic("HY3002", source.args[0]!.span, `keys: expected a map, found ${describeType(map)}`));
-        return null;
-      }
-      element = map.key;
-    }
-  } else {
-    const typed = checkExpression(source, expressions);
-    if (!typed) return null;
-    if (typed.type.kind !== "set") {
-      const help = typed.type.kind === "map" ? "to range over a map's keys, write `k in keys(m)`" : undefined;
-      diagnostics.push(diagnostic("HY3002", source.span, `\`in\`: expected a set, found ${describeType(typed.type)}`, help ? { help } : {}));
-      return null;
-    }
-    mode = "set";
-    sources = [typed];
-    element = typed.type.element;
-  }
-  const slot = context.variables.slotOf(item.variable.name);
-  const entry = context.variables.entries[slot]!;
-  if (!filter) {
-    Object.assign(entry, { typed: true, type: element, span: item.variable.span });
-    return { kind: "membership", variable: slot, mode, sources: sources.map((typed) => typed.ir), span };
-  }
-  // x is bound elsewhere: `x in s` only tests it.
-  if (entry.type === null) return null;
-  if (!equalityComparable(entry.type, element)) {
-    diagnostics.push(diagnostic("HY3002", item.variable.span, `expected ${typeToString(element)} (an element of the \`in\` source), found ${describeType(entry.type)}`));
-    return null;
-  }
-  const variable: IrExpression = { kind: "variable", variable: slot, type: entry.type, span: item.variable.span };
-  let predicate: IrExpression;
-  if (mode === "range") {
-    const [from, to] = sources.map((typed) => typed.ir) as [IrExpression, IrExpression];
-    predicate = {
-      kind: "binary",
-      operator: "&&",
-      left: { kind: "binary", operator: "<=", left: from, right: variable, type: BOOL, span },
-      right: { kind: "binary", operator: "<", left: variable, right: to, type: BOOL, span },
-      type: BOOL,
-      span,
-    };
-  } else {
-    predicate = { kind: "call", function: "contains", extern: false, nondeterministic: false, args: [sources[0]!.ir, variable], type: BOOL, span };
-  }
-  return { kind: "condition", predicate, span };
 }

@@ -7,7 +7,7 @@
 // `max<T>`/`min<T>` order ints, floats and strings; `set<T>`, `lww<T>` and map keys hold base
 // values; extern parameters and results are base types.
 
-import type { Annotation, CollectionDecl, ColumnDecl, ExternDecl, Identifier, TypeExpr } from "./ast.ts";
+import type { Annotation, CollectionDecl, ColumnDecl, ExternDecl, TypeExpr } from "./ast.ts";
 import { diagnostic, type Diagnostic } from "./diagnostics.ts";
 import type { IrCollection, IrColumn, IrExtern, IrSeal } from "./ir.ts";
 import { suggestName, type ResolvedCollection, type ResolvedExtern, type ResolvedProgram } from "./resolve.ts";
@@ -280,8 +280,8 @@ export function checkSeals(
   diagnostics: Diagnostic[],
 ): IrSeal[] {
   const seals: IrSeal[] = [];
-  for (const { decl } of program.seals) {
-    const target = program.collectionOf.get(decl.collection);
+  for (const { decl, module } of program.seals) {
+    const target = program.collectionOf(module, decl.collection);
     const info = target && collections.get(target.name);
     if (!target || !info) continue;
     if (info.ir.kind !== "channel") {
@@ -315,5 +315,3 @@ export function reportUnknownAnnotation(annotation: Annotation, known: readonly 
     }),
   );
 }
-
-export type { Identifier };

@@ -37,7 +37,7 @@ export interface RuleInput {
 export function checkRule(input: RuleInput, context: RuleContext): CheckedRule {
   const { item, module } = input;
   const diagnostics = context.diagnostics;
-  const target = context.collectionOf.get(item.head.target);
+  const target = context.collectionOf(module, item.head.target);
   const info = target ? context.collections.get(target.name) : undefined;
   if (target && info) checkPlacement(item, target.name, info, diagnostics);
 

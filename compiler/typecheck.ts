@@ -9,7 +9,7 @@
 import type { RuleItem } from "./ast.ts";
 import { diagnostic, hasErrors, type Diagnostic } from "./diagnostics.ts";
 import type { CheckedProgram, CheckedRule, IrExpression, IrFact } from "./ir.ts";
-import type { ResolvedProgram } from "./resolve.ts";
+import { onePerPlace, type ResolvedCollection, type ResolvedProgram } from "./resolve.ts";
 import type { Span } from "./source.ts";
 import { matchArguments } from "./typecheck-arguments.ts";
 import { checkCollection, checkExtern, checkSeals, reportUnknownAnnotation, type CollectionInfo, type ExternInfo } from "./typecheck-declarations.ts";
@@ -28,7 +28,7 @@ export function typecheck(program: ResolvedProgram): { program: CheckedProgram |
   const seals = checkSeals(program, collections, diagnostics);
 
   const facts = program.facts.flatMap(({ item, module }) => {
-    const fact = checkFact(item, { module, externs, diagnostics }, program, collections);
+    const fact = checkFact(item, { module, externs, diagnostics }, program.collectionOf(module, item.target), collections);
     return fact ? [fact] : [];
   });
 
@@ -50,7 +50,7 @@ export function typecheck(program: ResolvedProgram): { program: CheckedProgram |
           facts,
           rules,
         },
-    diagnostics,
+    diagnostics: onePerPlace(diagnostics),
   };
 }
 
@@ -58,10 +58,9 @@ export function typecheck(program: ResolvedProgram): { program: CheckedProgram |
 function checkFact(
   item: import("./ast.ts").FactItem,
   context: ExpressionContext,
-  program: ResolvedProgram,
+  target: ResolvedCollection | undefined,
   collections: ReadonlyMap<string, CollectionInfo>,
 ): IrFact | null {
-  const target = program.collectionOf.get(item.target);
   const info = target ? collections.get(target.name) : undefined;
   if (!target || !info) {
     for (const arg of item.args) checkExpression(arg.value, context);
@@ -85,15 +84,15 @@ function checkFact(
 }
 
 /**
- * `@name("x")`, else `head#n` with n counting the head's rules (named or not) from 1 in program
- * order; a module's rules count under the qualified head name. Names must be unique, since
+ * `@name("x")` (`d.x` in a module imported as d), else `head#n` with n counting the head's rules
+ * (named or not) from 1 in program order; a module's rules count under the qualified head name. Names must be unique, since
  * reports and `hydro check` refer to rules by name.
  */
 function ruleNames(program: ResolvedProgram, diagnostics: Diagnostic[]): { name: string; acknowledged: CheckedRule["acknowledged"] }[] {
   const perHead = new Map<string, number>();
   const firstUse = new Map<string, Span>();
-  return program.rules.map(({ item }) => {
-    const head = program.collectionOf.get(item.head.target)?.name ?? qualifiedText(item);
+  return program.rules.map(({ item, module }) => {
+    const head = program.collectionOf(module, item.head.target)?.name ?? module.prefix + qualifiedText(item);
     const n = (perHead.get(head) ?? 0) + 1;
     perHead.set(head, n);
     let name = `${head}#${n}`;
@@ -106,7 +105,8 @@ function ruleNames(program: ResolvedProgram, diagnostics: Diagnostic[]): { name:
           if (argument === undefined || argument === "") {
             diagnostics.push(diagnostic("HY2012", annotation.span, "`@name` needs the rule's name: `@name(\"checkout_total\")`"));
           } else {
-            name = argument;
+            // Qualified like the module's collections, so importing a module twice is fine.
+            name = module.prefix + argument;
             nameSpan = annotation.span;
           }
           break;

@@ -29,7 +29,7 @@ describe("imports and module prefixes", () => {
     expect(result.sources.map((s) => s.path)).toEqual(["main.hydro", join(STDLIB_DIRECTORY, "std", "delivery.hydro")]);
     // The module's own rules refer to its own collections by their unqualified names.
     const moduleRule = result.program.rules.find((r) => r.module.prefix === "d.")!;
-    expect(result.program.collectionOf.get(moduleRule.item.head.target)!.name).toMatch(/^d\./);
+    expect(result.program.collectionOf(moduleRule.module, moduleRule.item.head.target)!.name).toMatch(/^d\./);
     const checked = typecheck(result.program);
     expect(checked.program!.rules.map((r) => r.name)).toEqual([
       "got#1",
@@ -64,10 +64,25 @@ describe("imports and module prefixes", () => {
   });
 
   it("instantiates a module once per import, parsing its file once", () => {
-    const files = { "counter.hydro": "table n(v: int);" };
+    const files = { "counter.hydro": 'table n(v: int);\n@name("grow")\nn(v + 1) <+ n(v), v < 3;' };
     const result = resolve('import "counter" as a;\nimport "counter" as b;', files);
     expect(result.program.collections.map((c) => c.name)).toEqual(["a.n", "b.n"]);
     expect(result.sources.map((s) => s.path)).toEqual(["main.hydro", "counter.hydro"]);
+    // Rule names are qualified like the collections, so the two copies do not clash.
+    const checked = typecheck(result.program);
+    expect(checked.diagnostics).toEqual([]);
+    expect(checked.program!.rules.map((r) => [r.name, r.head, r.atoms[0]!.collection])).toEqual([
+      ["a.grow", "a.n", "a.n"],
+      ["b.grow", "b.n", "b.n"],
+    ]);
+  });
+
+  it("reports a mistake in a file imported twice once", () => {
+    const files = { "m.hydro": "table t(x: int);\nt(x) <= nope(x);\nt(\"s\") <= t(_);" };
+    const result = resolve('import "m" as a;\nimport "m" as b;', files);
+    expect(codes(result)).toEqual(["HY2001 m.hydro:2:9"]);
+    const checked = typecheck(result.program);
+    expect(checked.diagnostics.map((d) => `${d.code} ${d.span.line}:${d.span.column}`)).toEqual(["HY3002 3:3"]);
   });
 
   it("reports a module that is not found, and a cycle through the root", () => {

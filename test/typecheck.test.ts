@@ -312,6 +312,28 @@ describe("rules and facts", () => {
   });
 });
 
+describe("schemas", () => {
+  it("builds collections: keys, channel destinations, periodics, scalar lattices", () => {
+    const program = check("table t(a: int, b: string, c: int) key(c, a);\ntable one(x: int) key();\nchannel c(x: int, @to: addr);\nperiodic tick(250ms);\nlattice total: counter;");
+    expect(program.collections.map((c) => strip(c))).toEqual([
+      { name: "t", kind: "table", columns: [{ name: "a", type: INT, lattice: false }, { name: "b", type: STRING, lattice: false }, { name: "c", type: INT, lattice: false }], key: [2, 0], addressColumn: null, periodMs: null, scalar: false },
+      { name: "one", kind: "table", columns: [{ name: "x", type: INT, lattice: false }], key: [], addressColumn: null, periodMs: null, scalar: false },
+      { name: "c", kind: "channel", columns: [{ name: "x", type: INT, lattice: false }, { name: "to", type: { kind: "addr" }, lattice: false }], key: null, addressColumn: 1, periodMs: null, scalar: false },
+      { name: "tick", kind: "periodic", columns: [{ name: "n", type: INT, lattice: false }], key: null, addressColumn: null, periodMs: 250, scalar: false },
+      { name: "total", kind: "lattice", columns: [{ name: "value", type: { kind: "counter" }, lattice: true }], key: null, addressColumn: null, periodMs: null, scalar: true },
+    ]);
+  });
+
+  it("resolves nested lattice types", () => {
+    const program = check("lattice l(k: string; v: map<string, pair<max<int>, set<addr>>>);");
+    expect(program.collections[0]!.columns[1]!.type).toEqual({
+      kind: "map",
+      key: STRING,
+      value: { kind: "pair", first: { kind: "max", element: INT }, second: { kind: "set", element: { kind: "addr" } } },
+    });
+  });
+});
+
 describe("built-in signatures", () => {
   it("lists every built-in of LANGUAGE.md §4, and which are nondeterministic", () => {
     for (const name of ["len", "lower", "upper", "substr", "contains", "matches", "abs", "min2", "max2", "pow", "to_string", "to_int", "to_float", "hash", "me", "size", "entry", "at", "keys", "range", "now", "random", "uuid"]) {
