@@ -10,6 +10,7 @@ import { spanOf, type SourceFile } from "../compiler/source.ts";
 import {
   allTokens,
   BadNumber,
+  Float,
   Integer,
   QuotedString,
   UnterminatedBlockComment,
@@ -68,6 +69,8 @@ export function lexSource(file: SourceFile): LexResult {
           help: "a number is written 42, 3.5 or 1e-3, a duration 250ms, 5s, 2m or 1h",
         }),
       );
+    } else if (token.tokenType === Float && !Number.isFinite(Number(token.image))) {
+      diagnostics.push(diagnostic("HY1003", spanOf(file, token.startOffset, end), `number ${quote(token.image)} is too large`));
     } else if (token.tokenType === Integer && !Number.isSafeInteger(Number(token.image))) {
       diagnostics.push(
         diagnostic("HY1003", spanOf(file, token.startOffset, end), `integer ${quote(token.image)} is too large`, {
