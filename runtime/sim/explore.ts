@@ -1,0 +1,92 @@
+// Many schedules of one topology: a dynamic confluence check.
+// In: a validated Topology, the nodes' program classes, the first seed and how many schedules to
+// run (seeds seed, seed + 1, …). Out: the outcome classes (which seeds ended alike), every run's
+// statistics, and for the first schedule that ends differently from the first one, the two runs,
+// the first differing tuple and the first place where the two schedules part.
+// Why compare against the first run only: agreement is an equivalence, so one representative
+// per class suffices; the first divergence found is the one reported, with the smallest seeds,
+// so the report is the same on every machine.
+
+import type { ProgramClass } from "../load.ts";
+import { firstDifference, firstScheduleDifference, fingerprint, type OutcomeDifference, type ScheduleDifference } from "./compare.ts";
+import { simulate, type RunOptions, type RunResult, type RunStatistics } from "./simulation.ts";
+import type { Topology } from "./topology.ts";
+
+export interface ExploreOptions extends RunOptions {
+  readonly seed: number;
+  readonly schedules: number;
+  /** Keep every run's schedule (for tracing); otherwise only the runs a report shows. */
+  readonly keepSchedules?: boolean;
+}
+
+export interface RunSummary {
+  readonly seed: number;
+  readonly statistics: RunStatistics;
+  /** Index into `outcomes`. */
+  readonly outcome: number;
+  readonly failures: number;
+  readonly aborted?: string;
+  /** Present with keepSchedules. */
+  readonly run?: RunResult;
+}
+
+export interface Divergence {
+  readonly first: RunResult;
+  readonly second: RunResult;
+  readonly difference: OutcomeDifference;
+  /** Null when every node saw the same sequence (the difference then comes from timers or ties). */
+  readonly schedule: ScheduleDifference | null;
+}
+
+export interface ExploreResult {
+  readonly runs: readonly RunSummary[];
+  /** The seeds of each distinct outcome, in order of first appearance. */
+  readonly outcomes: readonly { readonly seeds: readonly number[] }[];
+  /** The first run (its outcome is the reference). */
+  readonly reference: RunResult;
+  readonly divergence: Divergence | null;
+  /** The first run that stopped early, if any: its outcome is not comparable. */
+  readonly aborted: RunSummary | null;
+}
+
+export function explore(topology: Topology, programs: ReadonlyMap<string, ProgramClass>, options: ExploreOptions): ExploreResult {
+  const runs: RunSummary[] = [];
+  const classes = new Map<string, number>();
+  const outcomes: { seeds: number[] }[] = [];
+  let reference: RunResult | null = null;
+  let divergence: Divergence | null = null;
+  let aborted: RunSummary | null = null;
+  const nodeNames = topology.nodes.map((node) => node.name);
+
+  for (let index = 0; index < Math.max(1, options.schedules); index++) {
+    const seed = (options.seed + index) >>> 0;
+    const run = simulate(topology, programs, seed, options);
+    const print = fingerprint(run, topology.compare);
+    let outcome = classes.get(print);
+    if (outcome === undefined) {
+      outcome = outcomes.length;
+      classes.set(print, outcome);
+      outcomes.push({ seeds: [] });
+    }
+    outcomes[outcome]!.seeds.push(seed);
+    const failures = [...run.nodes.values()].reduce((total, node) => total + node.failures.length, 0);
+    const summary: RunSummary = {
+      seed,
+      statistics: run.statistics,
+      outcome,
+      failures,
+      ...(run.aborted === undefined ? {} : { aborted: run.aborted }),
+      ...(options.keepSchedules ? { run } : {}),
+    };
+    runs.push(summary);
+    if (run.aborted !== undefined && aborted === null) aborted = summary;
+    if (reference === null) reference = run;
+    else if (divergence === null && outcome !== 0) {
+      const difference = firstDifference(reference, run, topology.compare);
+      if (difference !== null) {
+        divergence = { first: reference, second: run, difference, schedule: firstScheduleDifference(reference.schedule, run.schedule, nodeNames, difference.node) };
+      }
+    }
+  }
+  return { runs, outcomes, reference: reference!, divergence, aborted };
+}
