@@ -5,9 +5,11 @@
 
 import { Command, CommanderError } from "commander";
 import { compileCommand } from "./compile.ts";
+import { fmtCommand } from "./fmt.ts";
 import { graphCommand } from "./graph.ts";
 import { EXIT_ERRORS, EXIT_OK, type CliContext, type CliIo } from "./io.ts";
 import { runCommand } from "./run.ts";
+import { simCommand } from "./sim.ts";
 
 const VERSION = "0.1.0";
 
@@ -17,7 +19,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .description("Hydrolog: a declarative language for distributed services, with CALM analysis")
     .version(VERSION)
     .showHelpAfterError("(run with --help for usage)");
-  for (const factory of [compileCommand, runCommand, graphCommand]) {
+  for (const factory of [compileCommand, runCommand, simCommand, fmtCommand, graphCommand]) {
     program.addCommand(factory(context));
   }
   configure(program, io);
