@@ -137,7 +137,7 @@ function explainCoordination(finding: Finding, rule: IrRule, context: ExplainCon
   const parts: string[] = [];
   if (missing.length > 0) parts.push(`seal: if every producer punctuates after its last tuple per key, declare ${list(missing)}`);
   if (declared.length > 0) parts.push(`seal: the seal${declared.length > 1 ? "s" : ""} of ${list(declared)} already fit${declared.length > 1 ? "" : "s"} the gate`);
-  if (!context.honourSeals) parts.push(`the runtime does not honour seals yet (CALM006); until it does, ${order}`);
+  if (!context.honourSeals) parts.push(`The runtime does not honour seals yet (CALM006); until it does, ${order}`);
   return { message, help: parts.join(". "), fix: "seal", seal };
 }
 

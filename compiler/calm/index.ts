@@ -119,6 +119,7 @@ function reportRule(f: RuleFacts, found: readonly Finding[], context: ReportCont
       seal: null,
       message: null,
       help: null,
+      diagnostic: null,
     };
   }
 
@@ -135,11 +136,10 @@ function reportRule(f: RuleFacts, found: readonly Finding[], context: ReportCont
   const gateSchema = gateCollection === null ? undefined : context.store.schema(gateCollection);
   const gate = primary.gate === null ? null : primary.gate.map((c) => gateSchema?.columns[c]?.name ?? `#${c}`);
 
+  let reported: Diagnostic;
   if (verdict === "acknowledged") {
     const kind = NEEDS_COORDINATION.has(primary.code) ? "needs coordination" : "is not confluent";
-    context.diagnostics.push(
-      diagnostic("CALM008", rule.span, `${rule.name} ${kind} (${primary.code}: ${catalog[primary.code].title}), acknowledged with ${annotation}("${acknowledgement}")`),
-    );
+    reported = diagnostic("CALM008", rule.span, `${rule.name} ${kind} (${primary.code}: ${catalog[primary.code].title}), acknowledged with ${annotation}("${acknowledgement}")`);
   } else {
     const related: RelatedLocation[] = witnesses.map((w) => ({
       message: `witness path: ${w.steps.join(" -> ")} [${primary.operator}]`,
@@ -150,8 +150,9 @@ function reportRule(f: RuleFacts, found: readonly Finding[], context: ReportCont
     if (primary.inserts !== undefined) {
       for (const id of primary.inserts) related.push({ message: `races with ${context.ir.rules[id]!.name}`, span: context.ir.rules[id]!.span });
     }
-    context.diagnostics.push(diagnostic(primary.code, primary.span, explanation.message, { related, help: explanation.help }));
+    reported = diagnostic(primary.code, primary.span, explanation.message, { related, help: explanation.help });
   }
+  context.diagnostics.push(reported);
 
   return {
     ...base,
@@ -169,6 +170,7 @@ function reportRule(f: RuleFacts, found: readonly Finding[], context: ReportCont
     seal: explanation.seal,
     message: explanation.message,
     help: explanation.help,
+    diagnostic: reported,
   };
 }
 

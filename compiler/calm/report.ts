@@ -59,6 +59,8 @@ export interface RuleReport {
   readonly help: string | null;
   /** The head collection's label after this analysis. */
   readonly headLabel: LabelName;
+  /** The diagnostic reporting this rule's finding (CALM00x, or CALM008 when acknowledged). */
+  readonly diagnostic: Diagnostic | null;
 }
 
 export interface CollectionReport {
