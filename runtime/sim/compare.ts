@@ -104,25 +104,34 @@ export interface ScheduleDifference {
   readonly secondIndex: number;
 }
 
+/** Where a differing output tuple was first emitted: in which run, by which node, in which tick. */
+export interface OutputOrigin {
+  readonly run: "first" | "second";
+  readonly node: string;
+  readonly tick: number;
+}
+
 /**
  * Where two schedules first part, seen from the nodes. Each node's view is the sequence of what
  * reached it (timer firings left out: they happen in every schedule), cut into tick batches.
- * The search starts at `start`, the node whose outcome differs, and follows the difference
- * upstream: when that node received a message in one schedule that it never received in the
- * other, the message's sender behaved differently, so the cause is looked for there. The
- * answer is the first node reached whose differing view is made of the same messages, only
- * ordered or batched otherwise (or lost, duplicated, cut by a crash): the race itself. Without
- * a start, or when the start's view does not differ, the node whose view differs earliest.
+ * With the origin of a differing output tuple, the search follows the tuple upstream: when the
+ * tick that emitted it (or an earlier tick of that node) took a message the other schedule never
+ * delivered there, the message's sender behaved differently, so the cause is looked for at the
+ * tick that sent it. The answer is the first node reached that took only messages the other
+ * schedule delivered too — in another order or other batches: the race itself. Otherwise (a
+ * state difference, or no view differs there), the node whose view differs earliest.
  */
 export function firstScheduleDifference(
   first: readonly ScheduleEntry[],
   second: readonly ScheduleEntry[],
   nodes: readonly string[],
-  start?: string,
+  origin?: OutputOrigin,
 ): ScheduleDifference | null {
-  if (start !== undefined) {
-    const traced = traceUpstream(first, second, start, new Set([start]));
-    if (traced !== null) return traced;
+  if (origin !== undefined) {
+    const [mine, other] = origin.run === "first" ? [first, second] : [second, first];
+    const cause = traceCause(mine, other, origin.node, origin.tick, new Set());
+    const found = nodeDifference(first, second, cause);
+    if (found !== null) return found;
   }
   let best: ScheduleDifference | null = null;
   let bestTime = Infinity;
@@ -138,33 +147,20 @@ export function firstScheduleDifference(
   return best;
 }
 
-function traceUpstream(first: readonly ScheduleEntry[], second: readonly ScheduleEntry[], node: string, visited: Set<string>): ScheduleDifference | null {
-  const difference = nodeDifference(first, second, node);
-  if (difference === null) return null;
-  const unmatched = [...unmatchedDeliveries(difference.first, difference.second), ...unmatchedDeliveries(difference.second, difference.first)];
-  unmatched.sort((a, b) => a.time - b.time);
+function traceCause(mine: readonly ScheduleEntry[], other: readonly ScheduleEntry[], node: string, tick: number, visited: Set<string>): string {
+  visited.add(`${node}\u0000${tick}`);
+  const delivered = new Set(other.filter((entry) => entry.kind === "deliver" && entry.node === node).map(entryIdentity));
+  const unmatched = mine.filter(
+    (entry): entry is Extract<ScheduleEntry, { kind: "deliver" }> =>
+      entry.kind === "deliver" && entry.node === node && entry.tick <= tick && !delivered.has(entryIdentity(entry)),
+  );
+  // The tick's own batch first, then earlier ticks, latest first: the nearest cause.
+  unmatched.sort((a, b) => (a.tick === tick ? -1 : 0) - (b.tick === tick ? -1 : 0) || b.tick - a.tick);
   for (const entry of unmatched) {
-    if (entry.kind !== "deliver" || visited.has(entry.from)) continue;
-    visited.add(entry.from);
-    const upstream = traceUpstream(first, second, entry.from, visited);
-    if (upstream !== null) return upstream;
+    if (visited.has(`${entry.from}\u0000${entry.sentTick}`)) continue;
+    return traceCause(mine, other, entry.from, entry.sentTick, visited);
   }
-  return difference;
-}
-
-/** Deliveries in `view` whose message content the other view never received (as many times). */
-function unmatchedDeliveries(view: readonly ScheduleEntry[], other: readonly ScheduleEntry[]): ScheduleEntry[] {
-  const counts = new Map<string, number>();
-  for (const entry of other) if (entry.kind === "deliver") counts.set(entryIdentity(entry), (counts.get(entryIdentity(entry)) ?? 0) + 1);
-  const unmatched: ScheduleEntry[] = [];
-  for (const entry of view) {
-    if (entry.kind !== "deliver") continue;
-    const identity = entryIdentity(entry);
-    const left = counts.get(identity) ?? 0;
-    if (left > 0) counts.set(identity, left - 1);
-    else unmatched.push(entry);
-  }
-  return unmatched;
+  return node;
 }
 
 function nodeDifference(first: readonly ScheduleEntry[], second: readonly ScheduleEntry[], node: string): ScheduleDifference | null {

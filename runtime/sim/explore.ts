@@ -8,7 +8,7 @@
 // so the report is the same on every machine.
 
 import type { ProgramClass } from "../load.ts";
-import { firstDifference, firstScheduleDifference, fingerprint, type OutcomeDifference, type ScheduleDifference } from "./compare.ts";
+import { firstDifference, firstScheduleDifference, fingerprint, type OutcomeDifference, type OutputOrigin, type ScheduleDifference } from "./compare.ts";
 import { simulate, type RunOptions, type RunResult, type RunStatistics } from "./simulation.ts";
 import type { Topology } from "./topology.ts";
 
@@ -84,9 +84,21 @@ export function explore(topology: Topology, programs: ReadonlyMap<string, Progra
     else if (divergence === null && outcome !== 0) {
       const difference = firstDifference(reference, run, topology.compare);
       if (difference !== null) {
-        divergence = { first: reference, second: run, difference, schedule: firstScheduleDifference(reference.schedule, run.schedule, nodeNames, difference.node) };
+        divergence = { first: reference, second: run, difference, schedule: firstScheduleDifference(reference.schedule, run.schedule, nodeNames, outputOrigin(reference, run, difference)) };
       }
     }
   }
   return { runs, outcomes, reference: reference!, divergence, aborted };
+}
+
+/** Where the first tuple that only one run output was emitted, to trace the race back from it. */
+function outputOrigin(first: RunResult, second: RunResult, difference: OutcomeDifference): OutputOrigin | undefined {
+  if (difference.aspect !== "outputs") return undefined;
+  for (const [run, result, tuples] of [["first", first, difference.onlyInFirst], ["second", second, difference.onlyInSecond]] as const) {
+    const tuple = tuples[0];
+    if (tuple === undefined) continue;
+    const tick = result.nodes.get(difference.node)?.outputTick(difference.collection, tuple) ?? null;
+    if (tick !== null) return { run, node: difference.node, tick };
+  }
+  return undefined;
 }

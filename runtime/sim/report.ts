@@ -69,7 +69,7 @@ function summaryLine(run: RunSummary): string {
   if (s.duplicated > 0) parts.push(`${s.duplicated} duplicated`);
   parts.push(`${s.ticks} ticks`);
   if (s.failedTicks > 0) parts.push(`${s.failedTicks} failed`);
-  return `seed ${run.seed}: ${parts.join(", ")}, until ${s.endTime} ms -> outcome ${run.outcome + 1}`;
+  return `seed ${run.seed}: ${parts.join(", ")}, last event at ${s.endTime} ms -> outcome ${run.outcome + 1}`;
 }
 
 function warnings(result: ExploreResult): string[] {

@@ -24,7 +24,7 @@ import type { Topology } from "./topology.ts";
 
 /** One line of a schedule. `message` numbers a message within its run (both copies share it). */
 export type ScheduleEntry =
-  | { readonly kind: "deliver"; readonly time: number; readonly node: string; readonly from: string; readonly channel: string; readonly tuple: JsonValue[]; readonly message: number; readonly sentAt: number; readonly tick: number }
+  | { readonly kind: "deliver"; readonly time: number; readonly node: string; readonly from: string; readonly channel: string; readonly tuple: JsonValue[]; readonly message: number; readonly sentAt: number; readonly sentTick: number; readonly tick: number }
   | { readonly kind: "drop"; readonly time: number; readonly node: string; readonly from: string; readonly channel: string; readonly tuple: JsonValue[]; readonly message: number; readonly reason: DropReason }
   | { readonly kind: "input"; readonly time: number; readonly node: string; readonly collections: readonly string[]; readonly tick: number; readonly dropped?: true }
   | { readonly kind: "timer"; readonly time: number; readonly node: string; readonly collection: string; readonly firing: number; readonly tick: number }
@@ -38,6 +38,8 @@ export interface NodeOutcome {
   readonly outputs: Record<string, JsonValue[][]>;
   /** Per table and lattice, its tuples at the end of the run, sorted. */
   readonly state: Record<string, JsonValue[][]>;
+  /** The tick that first emitted an output tuple (null if it never did). */
+  readonly outputTick: (collection: string, tuple: readonly JsonValue[]) => number | null;
   readonly ticks: number;
   readonly failures: readonly { readonly time: number; readonly tick: number; readonly message: string }[];
   /** Down at the end of the run (its state is that of its last committed tick). */
@@ -73,7 +75,7 @@ export interface RunOptions {
 
 type SimEvent =
   | { readonly kind: "tick"; readonly time: number; readonly node: string }
-  | { readonly kind: "deliver"; readonly time: number; readonly node: string; readonly from: string; readonly channel: string; readonly tuple: JsonValue[]; readonly message: number; readonly sentAt: number }
+  | { readonly kind: "deliver"; readonly time: number; readonly node: string; readonly from: string; readonly channel: string; readonly tuple: JsonValue[]; readonly message: number; readonly sentAt: number; readonly sentTick: number }
   | { readonly kind: "input"; readonly time: number; readonly node: string; readonly arrivals: Record<string, unknown> }
   | { readonly kind: "timer"; readonly time: number; readonly node: string; readonly collection: string; readonly period: number; readonly firing: number }
   | { readonly kind: "crash" | "restart"; readonly time: number; readonly node: string };
@@ -88,7 +90,8 @@ interface SimNode {
   /** Kept only for nodes that will crash: the state after their last committed tick. */
   readonly durable: boolean;
   snapshot: NodeSnapshot | null;
-  readonly outputs: Map<string, Map<string, JsonValue[]>>;
+  /** Per output, each tuple ever emitted (by canonical text) and the tick that first emitted it. */
+  readonly outputs: Map<string, Map<string, { tuple: JsonValue[]; tick: number }>>;
   readonly failures: { time: number; tick: number; message: string }[];
   ticks: number;
   ticksAtInstant: number;
@@ -264,18 +267,21 @@ class Simulation {
       for (const [name, tuples] of Object.entries(result.outputs as Record<string, JsonValue[][]>)) {
         let union = node.outputs.get(name);
         if (union === undefined) node.outputs.set(name, (union = new Map()));
-        for (const tuple of tuples) union.set(canonicalJson(tuple), tuple);
+        for (const tuple of tuples) {
+          const key = canonicalJson(tuple);
+          if (!union.has(key)) union.set(key, { tuple, tick: result.tick });
+        }
       }
       for (const message of result.sent) {
         // A node's messages to itself are queued by the node for its next tick.
-        if (message.to !== node.name) this.send(node, message.to, message.channel, message.tuple as JsonValue[]);
+        if (message.to !== node.name) this.send(node, result.tick, message.to, message.channel, message.tuple as JsonValue[]);
       }
     }
     if (node.durable) node.snapshot = node.instance.snapshot();
     if (node.instance.hasPending()) this.scheduleTick(node);
   }
 
-  private send(from: SimNode, to: string, channel: string, tuple: JsonValue[]): void {
+  private send(from: SimNode, sentTick: number, to: string, channel: string, tuple: JsonValue[]): void {
     const message = ++this.messages;
     this.counts.sent++;
     const drop = (reason: DropReason) => {
@@ -289,7 +295,7 @@ class Simulation {
     const fate = this.network.send(from.name, to, this.time);
     if (fate.kind === "lost") return drop(fate.reason);
     if (fate.arrivals.length > 1) this.counts.duplicated++;
-    for (const time of fate.arrivals) this.add({ kind: "deliver", time, node: to, from: from.name, channel, tuple, message, sentAt: this.time });
+    for (const time of fate.arrivals) this.add({ kind: "deliver", time, node: to, from: from.name, channel, tuple, message, sentAt: this.time, sentTick });
   }
 
   private deliver(node: SimNode, event: Extract<SimEvent, { kind: "deliver" }>): void {
@@ -305,7 +311,7 @@ class Simulation {
     const pushed = node.instance.pushArrivals({ [channel]: [tuple] });
     if (!pushed.ok) return drop("rejected");
     this.counts.delivered++;
-    this.schedule.push({ kind: "deliver", time: this.time, node: node.name, from, channel, tuple, message, sentAt: event.sentAt, tick: node.instance.tickNumber });
+    this.schedule.push({ kind: "deliver", time: this.time, node: node.name, from, channel, tuple, message, sentAt: event.sentAt, sentTick: event.sentTick, tick: node.instance.tickNumber });
     this.scheduleTick(node);
   }
 
@@ -326,14 +332,20 @@ class Simulation {
     for (const node of this.nodes.values()) {
       const outputs: Record<string, JsonValue[][]> = {};
       const state: Record<string, JsonValue[][]> = {};
+      const firstTicks = new Map<string, number>();
       for (const collection of node.instance.schema.collections) {
-        if (collection.kind === "output") outputs[collection.name] = [...(node.outputs.get(collection.name)?.values() ?? [])].sort(compareTuples);
+        if (collection.kind === "output") {
+          const emitted = node.outputs.get(collection.name) ?? new Map();
+          outputs[collection.name] = [...emitted.values()].map((entry) => entry.tuple).sort(compareTuples);
+          for (const [key, entry] of emitted) firstTicks.set(`${collection.name}\u0000${key}`, entry.tick);
+        }
         if (collection.kind === "table" || collection.kind === "lattice") {
           // A node that is down ends with what its last committed tick left, like its --state directory.
           state[collection.name] = node.instance.read(collection.name) as JsonValue[][];
         }
       }
-      outcomes.set(node.name, { outputs, state, ticks: node.ticks, failures: node.failures, down: !node.up });
+      const outputTick = (collection: string, tuple: readonly JsonValue[]) => firstTicks.get(`${collection}\u0000${canonicalJson(tuple)}`) ?? null;
+      outcomes.set(node.name, { outputs, state, outputTick, ticks: node.ticks, failures: node.failures, down: !node.up });
     }
     return outcomes;
   }
