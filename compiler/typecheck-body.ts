@@ -9,6 +9,7 @@
 // x once s is bound, and tests membership when x is already bound. Atoms are preferred, so
 // `=` binds only what no atom can. Types then flow along that order: a variable takes the type
 // of the column or expression that binds it first, and every later use is checked against it.
+// Memberships are checked in typecheck-membership.ts.
 
 import type { AtomLiteral, BodyLiteral, Expression, VariableRef } from "./ast.ts";
 import { diagnostic, type Diagnostic, type DiagnosticCode } from "./diagnostics.ts";
