@@ -109,6 +109,8 @@ export interface OutputOrigin {
   readonly run: "first" | "second";
   readonly node: string;
   readonly tick: number;
+  readonly time: number;
+  readonly tuple: readonly JsonValue[];
 }
 
 /**

@@ -34,6 +34,8 @@ export interface Divergence {
   readonly first: RunResult;
   readonly second: RunResult;
   readonly difference: OutcomeDifference;
+  /** Where the first differing output tuple was emitted (null for a state difference). */
+  readonly origin: OutputOrigin | null;
   /** Null when every node saw the same sequence (the difference then comes from timers or ties). */
   readonly schedule: ScheduleDifference | null;
 }
@@ -84,7 +86,9 @@ export function explore(topology: Topology, programs: ReadonlyMap<string, Progra
     else if (divergence === null && outcome !== 0) {
       const difference = firstDifference(reference, run, topology.compare);
       if (difference !== null) {
-        divergence = { first: reference, second: run, difference, schedule: firstScheduleDifference(reference.schedule, run.schedule, nodeNames, outputOrigin(reference, run, difference)) };
+        const origin = outputOrigin(reference, run, difference);
+        const schedule = firstScheduleDifference(reference.schedule, run.schedule, nodeNames, origin);
+        divergence = { first: reference, second: run, difference, origin: origin ?? null, schedule };
       }
     }
   }
@@ -97,8 +101,8 @@ function outputOrigin(first: RunResult, second: RunResult, difference: OutcomeDi
   for (const [run, result, tuples] of [["first", first, difference.onlyInFirst], ["second", second, difference.onlyInSecond]] as const) {
     const tuple = tuples[0];
     if (tuple === undefined) continue;
-    const tick = result.nodes.get(difference.node)?.outputTick(difference.collection, tuple) ?? null;
-    if (tick !== null) return { run, node: difference.node, tick };
+    const emitted = result.nodes.get(difference.node)?.outputTick(difference.collection, tuple) ?? null;
+    if (emitted !== null) return { run, node: difference.node, tick: emitted.tick, time: emitted.time, tuple };
   }
   return undefined;
 }

@@ -21,7 +21,7 @@ export interface ReportOptions {
 const CONTEXT_BEFORE = 3;
 const CONTEXT_AFTER = 3;
 /** A node's view this short is shown whole. */
-const WHOLE_VIEW = 12;
+const WHOLE_VIEW = 20;
 const TUPLES_SHOWN = 5;
 
 export function textReport(result: ExploreResult, topology: Topology, options: ReportOptions): string {
@@ -45,6 +45,11 @@ export function textReport(result: ExploreResult, topology: Topology, options: R
     result.outcomes.forEach((outcome, index) => lines.push(`  outcome ${index + 1}: seeds ${seedList(outcome.seeds)}`));
     lines.push("", `first difference, seed ${first.seed} against seed ${second.seed}: ${difference.node} ${difference.aspect === "outputs" ? "output" : "state"} ${difference.collection}`);
     lines.push(...tupleLines(`only with seed ${first.seed}`, difference.onlyInFirst), ...tupleLines(`only with seed ${second.seed}`, difference.onlyInSecond));
+    const origin = result.divergence.origin;
+    if (origin !== null) {
+      const seed = origin.run === "first" ? first.seed : second.seed;
+      lines.push(`  ${JSON.stringify(origin.tuple)} was output by ${origin.node} in tick ${origin.tick} at ${origin.time} ms (seed ${seed})`);
+    }
     if (schedule === null) {
       lines.push("", "every node received the same messages in the same batches: the difference comes from timer firings or from when things arrived");
     } else {
@@ -181,6 +186,7 @@ export function jsonReport(result: ExploreResult, topology: Topology, options: R
             node: divergence.difference.node,
             aspect: divergence.difference.aspect,
             collection: divergence.difference.collection,
+            origin: divergence.origin === null ? null : { ...divergence.origin, seed: divergence.origin.run === "first" ? divergence.first.seed : divergence.second.seed },
             onlyInFirst: divergence.difference.onlyInFirst,
             onlyInSecond: divergence.difference.onlyInSecond,
             schedule:

@@ -38,8 +38,8 @@ export interface NodeOutcome {
   readonly outputs: Record<string, JsonValue[][]>;
   /** Per table and lattice, its tuples at the end of the run, sorted. */
   readonly state: Record<string, JsonValue[][]>;
-  /** The tick that first emitted an output tuple (null if it never did). */
-  readonly outputTick: (collection: string, tuple: readonly JsonValue[]) => number | null;
+  /** The tick (and its time) that first emitted an output tuple; null if none did. */
+  readonly outputTick: (collection: string, tuple: readonly JsonValue[]) => { readonly tick: number; readonly time: number } | null;
   readonly ticks: number;
   readonly failures: readonly { readonly time: number; readonly tick: number; readonly message: string }[];
   /** Down at the end of the run (its state is that of its last committed tick). */
@@ -91,7 +91,7 @@ interface SimNode {
   readonly durable: boolean;
   snapshot: NodeSnapshot | null;
   /** Per output, each tuple ever emitted (by canonical text) and the tick that first emitted it. */
-  readonly outputs: Map<string, Map<string, { tuple: JsonValue[]; tick: number }>>;
+  readonly outputs: Map<string, Map<string, { tuple: JsonValue[]; tick: number; time: number }>>;
   readonly failures: { time: number; tick: number; message: string }[];
   ticks: number;
   ticksAtInstant: number;
@@ -269,7 +269,7 @@ class Simulation {
         if (union === undefined) node.outputs.set(name, (union = new Map()));
         for (const tuple of tuples) {
           const key = canonicalJson(tuple);
-          if (!union.has(key)) union.set(key, { tuple, tick: result.tick });
+          if (!union.has(key)) union.set(key, { tuple, tick: result.tick, time: this.time });
         }
       }
       for (const message of result.sent) {
@@ -332,12 +332,12 @@ class Simulation {
     for (const node of this.nodes.values()) {
       const outputs: Record<string, JsonValue[][]> = {};
       const state: Record<string, JsonValue[][]> = {};
-      const firstTicks = new Map<string, number>();
+      const firstTicks = new Map<string, { tick: number; time: number }>();
       for (const collection of node.instance.schema.collections) {
         if (collection.kind === "output") {
           const emitted = node.outputs.get(collection.name) ?? new Map();
           outputs[collection.name] = [...emitted.values()].map((entry) => entry.tuple).sort(compareTuples);
-          for (const [key, entry] of emitted) firstTicks.set(`${collection.name}\u0000${key}`, entry.tick);
+          for (const [key, entry] of emitted) firstTicks.set(`${collection.name}\u0000${key}`, { tick: entry.tick, time: entry.time });
         }
         if (collection.kind === "table" || collection.kind === "lattice") {
           // A node that is down ends with what its last committed tick left, like its --state directory.
