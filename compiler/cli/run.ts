@@ -16,9 +16,10 @@ import type { ProgramNode } from "../../runtime/program.ts";
 import { resolveInput } from "./compile.ts";
 import { runBatch } from "./run-batch.ts";
 import { runStdio } from "./run-stdio.ts";
+import { addServiceOptions, runService, wantsService, type ServiceCliOptions } from "./run-service.ts";
 import { EXIT_ERRORS, type CliContext, type CommandFactory } from "./io.ts";
 
-interface RunOptions {
+interface RunOptions extends ServiceCliOptions {
   readonly facts?: string;
   readonly out?: string;
   readonly stdio?: boolean;
@@ -28,7 +29,7 @@ interface RunOptions {
 }
 
 export const runCommand: CommandFactory = (context: CliContext) =>
-  new Command("run")
+  addServiceOptions(new Command("run"))
     .description("compile a program in memory and run it: batch over .facts files, or one tick per stdin line")
     .argument("<file>", "the .hydro program")
     .option("--facts <dir>", "batch: read each input R from <dir>/R.facts (tab-separated)")
@@ -44,6 +45,13 @@ export const runCommand: CommandFactory = (context: CliContext) =>
 export async function run(file: string, options: RunOptions, context: CliContext): Promise<number> {
   const { io } = context;
   const batch = options.facts !== undefined || options.out !== undefined;
+  // Service mode (--listen and its companions) lives in run-service.ts.
+  if (wantsService(options)) {
+    if (batch || options.stdio || options.show !== undefined || options.maxTicks !== undefined) {
+      return usage(io, "service mode (--listen) does not combine with --facts, --out, --stdio, --show or --max-ticks");
+    }
+    return runService(file, options, context);
+  }
   if (batch && options.stdio) return usage(io, "choose one mode: --facts/--out (batch) or --stdio");
   if (!batch && !options.stdio) return usage(io, "choose a mode: --facts DIR --out DIR (batch) or --stdio");
   if (options.show !== undefined && !options.stdio) return usage(io, "--show needs --stdio");
