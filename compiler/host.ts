@@ -3,7 +3,7 @@
 // relative to the importing file.
 
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export interface CompilerHost {
@@ -12,7 +12,12 @@ export interface CompilerHost {
   readonly stdlibDirectory: string;
 }
 
-export const STDLIB_DIRECTORY = join(dirname(fileURLToPath(import.meta.url)), "..", "stdlib");
+const COMPILER_DIRECTORY = dirname(fileURLToPath(import.meta.url));
+/** The package root, whether this file runs from the sources or from the built dist/ copy. */
+const PACKAGE_ROOT =
+  basename(dirname(COMPILER_DIRECTORY)) === "dist" ? join(COMPILER_DIRECTORY, "..", "..") : join(COMPILER_DIRECTORY, "..");
+
+export const STDLIB_DIRECTORY = join(PACKAGE_ROOT, "stdlib");
 
 export function nodeHost(): CompilerHost {
   return {
