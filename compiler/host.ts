@@ -1,5 +1,5 @@
 // How the compiler reaches files: passed in, so tests can compile from memory and the CLI from
-// disk. Imports `std/<name>` resolve to `<stdlibDirectory>/<name>.hydro`; other import paths are
+// disk. Imports `std/<name>` resolve to `<stdlibDirectory>/std/<name>.hydro`; other import paths are
 // relative to the importing file.
 
 import { existsSync, readFileSync } from "node:fs";
