@@ -176,9 +176,10 @@ class ItemPrinter {
     if (item.scalar) return simple(`${head}: ${type(item.scalar)};`, comments);
     if (item.period) return simple(`${head}(${item.period.text})${key};`, comments);
     const first = item.columns[0];
-    // Comments from the first column up to `key` (or the end) belong to the column list.
+    // Comments after the name, up to `key` (or the end), belong to the column list: once
+    // printed there, a second run finds them there again.
     const listEnd = item.key ? item.key.span.start : item.span.end;
-    const inList = comments.filter((c) => first !== undefined && c.start >= first.span.start && c.start < listEnd);
+    const inList = comments.filter((c) => first !== undefined && c.start >= item.name.span.end && c.start < listEnd);
     const outside = comments.filter((c) => !inList.includes(c));
     const { attached, rest } = attach(inList, item.columns, this.lineOf);
     const column = (c: A.ColumnDecl) => `${c.address ? "@" : ""}${c.name.name}: ${type(c.type)}`;
