@@ -1,11 +1,13 @@
 // Thousands of broken programs never make the front end throw: random mutations of valid programs
 // (tokens deleted, duplicated, swapped or moved; random bytes inserted) always end in diagnostics
-// with sane locations, or in a clean parse. Seeded, so a failure reproduces.
+// with sane locations, or in a clean parse — and a clean parse formats idempotently, keeping its
+// tree. Seeded, so a failure reproduces.
 
 import { describe, expect, it } from "vitest";
 import { parseProgram } from "../compiler/build-ast.ts";
 import { catalog } from "../compiler/diagnostics.ts";
 import { makeSource } from "../compiler/source.ts";
+import { formatProgram } from "../compiler/format/printer.ts";
 import { lexSource } from "../grammar/lexer.ts";
 
 const SEEDS = [
@@ -133,5 +135,25 @@ describe("parsing mutated programs", () => {
     expect(problems.slice(0, 5)).toEqual([]);
     // Most mutants are broken; a generator that only made valid programs would test nothing.
     expect(withDiagnostics).toBeGreaterThan(1500);
+  });
+
+  it("mutants that still parse format idempotently, keeping their tree", () => {
+    const next = random(7);
+    const shape = (value: unknown) =>
+      JSON.stringify(value, (key, v) => (key === "span" || key.endsWith("Span") || key === "file" ? undefined : v));
+    let clean = 0;
+    for (let i = 0; i < 1500; i++) {
+      const text = mutate(SEEDS[i % SEEDS.length]!, next);
+      const file = makeSource("mutant.hydro", text);
+      const parsed = parseProgram(file);
+      if (parsed.diagnostics.length > 0) continue;
+      clean++;
+      const once = formatProgram(parsed.program, file);
+      const reparsed = parseProgram(makeSource("mutant.hydro", once));
+      expect(reparsed.diagnostics, `${text}\n----\n${once}`).toEqual([]);
+      expect(shape(reparsed.program), `${text}\n----\n${once}`).toBe(shape(parsed.program));
+      expect(formatProgram(reparsed.program, makeSource("mutant.hydro", once)), `${text}\n----\n${once}`).toBe(once);
+    }
+    expect(clean).toBeGreaterThan(50);
   });
 });
