@@ -62,7 +62,15 @@ export class StateStore {
       }
     }
     writeFileSync(lock, `${process.pid}\n`);
+    try {
+      return await StateStore.recover(directory, schema);
+    } catch (error) {
+      rmSync(lock, { force: true });
+      throw error;
+    }
+  }
 
+  private static async recover(directory: string, schema: ProgramSchema): Promise<{ store: StateStore; recovery: Recovery }> {
     const snapshot = readSnapshot(directory);
     if (snapshot !== null && snapshot.node.module !== schema.moduleName) {
       throw new Error(`state directory ${directory} holds module ${snapshot.node.module}, not ${schema.moduleName}`);
