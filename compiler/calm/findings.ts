@@ -73,15 +73,18 @@ function onlyTriggers(facts: RuleFacts, context: FindingContext, atom: number): 
   const visible = new Set<number>();
   for (const h of rule.headColumns) variablesOf(h, visible);
   for (const a of rule.aggregates) if (a.argument !== null) variablesOf(a.argument, visible);
-  if (rule.atoms[atom]!.columnVariables.some((v) => v !== null && visible.has(v))) return false;
+  for (const l of rule.literals) if (l.kind === "condition") variablesOf(l.predicate, visible);
   return facts.edges.some((other) => {
     if (other.atom === atom || other.monotone || other.polarity === "negative") return false;
     const keys = sealedOn(context, other.from, context.labels.input(rule, other.atom), other.gate);
     if (keys === null || keys.length === 0) return false;
     const pair = facts.joins.find((j) => (j.left === atom && j.right === other.atom) || (j.right === atom && j.left === other.atom));
     if (pair === undefined) return false;
-    const joined = pair.left === other.atom ? pair.leftColumns : pair.rightColumns;
-    return keys.every((k) => k.columns.every((c) => joined.includes(c)));
+    const [sealedColumns, triggerColumns] = pair.left === other.atom ? [pair.leftColumns, pair.rightColumns] : [pair.rightColumns, pair.leftColumns];
+    // Projected away: apart from the join, nothing of the trigger reaches the head or a condition.
+    const trigger = rule.atoms[atom]!;
+    const projected = trigger.columnVariables.every((v, c) => v === null || triggerColumns.includes(c) || !visible.has(v));
+    return projected && keys.every((k) => k.columns.every((c) => sealedColumns.includes(c)));
   });
 }
 
@@ -204,6 +207,8 @@ export function evaluateRule(facts: RuleFacts, context: FindingContext): Finding
     const leftSealed = sealedOn(context, leftAtom.collection, leftTaint, pair.leftColumns);
     const rightSealed = sealedOn(context, rightAtom.collection, rightTaint, pair.rightColumns);
     if (leftSealed !== null && rightSealed !== null) continue;
+    // A request that only triggers a sealed evaluation is buffered until its partition is sealed.
+    if (onlyTriggers(facts, context, pair.left) || onlyTriggers(facts, context, pair.right)) continue;
     findings.push({
       code: "CALM002",
       origins: [...new Set([...leftAsync, ...rightAsync])].sort(),

@@ -93,12 +93,31 @@ export function computeLabels(
 ): LabelResult {
   const store = new LabelStore(program.collections);
   const context: FindingContext = { labels: store, seals, honourSeals, facts };
-  let changed = true;
-  // Each round either raises some origin's level somewhere or stops; the bound is a safety net.
-  const bound = 4 * (program.rules.length + 1) * (program.collections.length + 1) + 16;
-  for (let round = 0; changed && round < bound; round++) {
-    changed = false;
-    for (const f of facts) changed = contribute(f, context, store) || changed;
+  // A worklist: a rule is evaluated again only when a collection it reads (or, for a `<-`, one
+  // that the inserts it races with read) has grown. Labels only grow, so this terminates.
+  const readers = new Map<string, Set<number>>();
+  const reads = (collection: string, rule: number): void => {
+    let set = readers.get(collection);
+    if (set === undefined) readers.set(collection, (set = new Set()));
+    set.add(rule);
+  };
+  for (const f of facts) {
+    for (const atom of f.rule.atoms) reads(atom.collection, f.rule.id);
+    for (const id of f.racingInserts) for (const atom of facts[id]!.rule.atoms) reads(atom.collection, f.rule.id);
+  }
+  const queued = new Set<number>(facts.map((f) => f.rule.id));
+  const queue = facts.map((f) => f.rule.id);
+  for (let i = 0; i < queue.length; i++) {
+    const id = queue[i]!;
+    queued.delete(id);
+    const f = facts[id]!;
+    if (!contribute(f, context, store)) continue;
+    for (const reader of readers.get(f.rule.head) ?? []) {
+      if (!queued.has(reader)) {
+        queued.add(reader);
+        queue.push(reader);
+      }
+    }
   }
   return { store, context };
 }

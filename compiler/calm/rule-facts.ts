@@ -215,11 +215,17 @@ function joinColumns(rule: CheckedRule, a: number, b: number, roots: (v: Iterabl
  * of `other`, and each of its join columns is copied unchanged or aggregated from the column of
  * `other` it is joined with.
  */
-function isJoinBack(program: IrProgram, rule: CheckedRule, perTick: number, other: number, perTickColumns: readonly number[]): boolean {
+function isJoinBack(
+  producersOf: (collection: string) => readonly CheckedRule[],
+  rule: CheckedRule,
+  perTick: number,
+  other: number,
+  perTickColumns: readonly number[],
+): boolean {
   const y = rule.atoms[perTick]!;
   const x = rule.atoms[other]!;
   if (perTickColumns.length === 0) return false;
-  const producers = program.rules.filter((r) => r.head === y.collection);
+  const producers = producersOf(y.collection);
   if (producers.length === 0 || producers.some((p) => p.operator !== "<=")) return false;
   const partner = new Map<number, number>();
   for (const yc of perTickColumns) {
@@ -295,6 +301,9 @@ export function ruleFacts(program: IrProgram): RuleFacts[] {
   const collections = new Map(program.collections.map((c) => [c.name, c]));
   const edgesByRule = new Map<number, IrEdge[]>();
   for (const edge of program.edges) edgesByRule.set(edge.rule, [...(edgesByRule.get(edge.rule) ?? []), edge]);
+  const producers = new Map<string, IrRule[]>();
+  for (const r of program.rules) producers.set(r.head, [...(producers.get(r.head) ?? []), r]);
+  const producersOf = (collection: string): readonly IrRule[] => producers.get(collection) ?? [];
 
   return program.rules.map((rule): RuleFacts => {
     const head = collections.get(rule.head);
@@ -314,8 +323,8 @@ export function ruleFacts(program: IrProgram): RuleFacts[] {
           right,
           leftColumns,
           rightColumns,
-          exemptLeft: isJoinBack(program, rule, left, right, leftColumns),
-          exemptRight: isJoinBack(program, rule, right, left, rightColumns),
+          exemptLeft: isJoinBack(producersOf, rule, left, right, leftColumns),
+          exemptRight: isJoinBack(producersOf, rule, right, left, rightColumns),
           text: `${renderAtom(rule, rule.atoms[left]!)}, ${renderAtom(rule, rule.atoms[right]!)}`,
         });
       }
@@ -339,7 +348,7 @@ export function ruleFacts(program: IrProgram): RuleFacts[] {
       externCalls: found.pure.sort((a, b) => a.span.start - b.span.start),
       racingInserts:
         rule.operator === "<-"
-          ? program.rules.filter((r) => r.head === rule.head && (r.operator === "<+" || r.operator === "<=")).map((r) => r.id)
+          ? producersOf(rule.head).filter((r) => r.operator === "<+" || r.operator === "<=").map((r) => r.id)
           : [],
       equated: equatedOf(rule),
     };

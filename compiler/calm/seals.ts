@@ -78,7 +78,12 @@ export function propagateSeals(
     map.set(origin, value);
   };
 
-  // A channel's own data is sealed exactly on its seeds (none: not sealed).
+  const rulesInto = new Map<string, RuleFacts[]>();
+  for (const f of facts) rulesInto.set(f.rule.head, [...(rulesInto.get(f.rule.head) ?? []), f]);
+
+  // A channel's own data is sealed on its seeds; when the program itself sends into the channel
+  // (`<~`), also on what those sends carry unchanged: the runtime forwards the punctuation.
+  const declared = new Map<string, Map<string, SealKey>>();
   for (const c of program.collections) {
     if (c.kind !== "channel") continue;
     const origin = `channel:${c.name}`;
@@ -88,12 +93,10 @@ export function propagateSeals(
       const key = { seed: s.seed, columns: [...s.columns].sort((a, b) => a - b) };
       own.set(keyId(key), key);
     }
+    declared.set(c.name, own);
     set(c.name, origin, own);
-    fixed.add(`${c.name}\u0000${origin}`);
+    if (!rulesInto.has(c.name)) fixed.add(`${c.name}\u0000${origin}`);
   }
-
-  const rulesInto = new Map<string, RuleFacts[]>();
-  for (const f of facts) rulesInto.set(f.rule.head, [...(rulesInto.get(f.rule.head) ?? []), f]);
 
   const mapKey = (key: SealKey, equated: ReadonlyMap<number, readonly number[]>): SealKey | null => {
     const columns = new Set<number>();
@@ -111,25 +114,32 @@ export function propagateSeals(
     for (const [head, rules] of rulesInto) {
       for (const origin of reach(head)) {
         if (fixed.has(`${head}\u0000${origin}`)) continue;
+        // The channel's own data as sent by this program: whatever origin the sends carry.
+        const own = declared.has(head) && origin === `channel:${head}`;
         let accumulated: KeySet = null;
         for (const f of rules) {
-          let fromRule: KeySet = null;
+          let fromRule: KeySet = own ? new Map() : null;
           let tainted = false;
           for (let index = 0; index < f.rule.atoms.length; index++) {
             const atom = f.rule.atoms[index]!;
-            if (!reach(atom.collection).has(origin)) continue;
+            const carried = own ? [...reach(atom.collection)] : reach(atom.collection).has(origin) ? [origin] : [];
+            if (carried.length === 0) continue;
+            if (own && !tainted) fromRule = null;
             tainted = true;
-            const source = get(atom.collection, origin);
-            if (source === null) continue;
-            const mapped = new Map<string, SealKey>();
-            for (const key of source.values()) {
-              const m = mapKey(key, f.equated[index]!);
-              if (m !== null) mapped.set(keyId(m), m);
+            for (const from of carried) {
+              const source = get(atom.collection, from);
+              if (source === null) continue;
+              const mapped = new Map<string, SealKey>();
+              for (const key of source.values()) {
+                const m = mapKey(key, f.equated[index]!);
+                if (m !== null) mapped.set(keyId(m), m);
+              }
+              fromRule = intersect(fromRule, mapped);
             }
-            fromRule = intersect(fromRule, mapped);
           }
-          if (tainted) accumulated = intersect(accumulated, fromRule);
+          if (tainted || own) accumulated = intersect(accumulated, fromRule);
         }
+        if (own) accumulated = accumulated === null ? null : new Map([...declared.get(head)!, ...accumulated]);
         if (!sameSet(accumulated, get(head, origin))) {
           set(head, origin, accumulated);
           changed = true;

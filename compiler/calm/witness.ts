@@ -99,8 +99,20 @@ export class Witnesses {
   }
 
   /** The nearest points of order upstream of a rule, through collections labelled D. */
+  private readonly late = new Map<string, boolean>();
+
+  /** The collection holds D taint (in any column). */
+  private isLate(collection: string): boolean {
+    let late = this.late.get(collection);
+    if (late === undefined) {
+      late = [...this.labels.columns(collection, null).values()].includes(2);
+      this.late.set(collection, late);
+    }
+    return late;
+  }
+
   pointsUpstream(target: number, isPoint: (rule: number) => boolean): number[] {
-    const level = (collection: string): boolean => [...this.labels.columns(collection, null).values()].includes(2);
+    const level = (collection: string): boolean => this.isLate(collection);
     let frontier = [...new Set(this.program.rules[target]!.atoms.map((a) => a.collection))].filter(level);
     const seen = new Set<string>(frontier);
     const visited = new Set<number>([target]);
