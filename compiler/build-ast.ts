@@ -15,15 +15,15 @@ import { joinSpans, spanOf, type SourceFile, type Span } from "./source.ts";
 import { decodeString, lexSource } from "../grammar/lexer.ts";
 import { isEndOfInput, parseItemTokens, splitItems } from "../grammar/parser.ts";
 import * as T from "../grammar/tokens.ts";
+import { BUILTIN_NAMES } from "../stdlib/builtins.ts";
 
 export const AGGREGATE_FUNCTIONS: readonly A.AggregateFunction[] = ["count", "sum", "min", "max", "avg", "collect", "choose"];
 
-/** Functions every program may call (LANGUAGE.md §4); a body literal calling one is a condition. */
-export const BUILTIN_FUNCTIONS: readonly string[] = [
-  "len", "lower", "upper", "substr", "contains", "matches", "abs", "min2", "max2", "pow",
-  "to_string", "to_int", "to_float", "hash", "me", "size", "entry", "keys", "range", "at",
-  "now", "random", "uuid",
-];
+/**
+ * Functions every program may call (the one table in stdlib/builtins.ts); a body literal calling
+ * one is a condition.
+ */
+export const BUILTIN_FUNCTIONS: readonly string[] = BUILTIN_NAMES;
 
 export function parseProgram(file: SourceFile): { program: A.SourceProgram; diagnostics: Diagnostic[] } {
   const lexed = lexSource(file);

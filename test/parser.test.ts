@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from "vitest";
 import type { BodyLiteral, Expression, Item, RuleItem } from "../compiler/ast.ts";
-import { parseProgram } from "../compiler/build-ast.ts";
+import { BUILTIN_FUNCTIONS, parseProgram } from "../compiler/build-ast.ts";
 import { makeSource, type Span } from "../compiler/source.ts";
 
 function parse(text: string) {
@@ -219,6 +219,12 @@ describe("rules", () => {
     expect(condition("!contains(s, x)")).toEqual({ kind: "unary", operator: "!", operand: { kind: "call", callee: id("contains"), args: [v("s"), v("x")] } });
     expect(condition("true")).toEqual({ kind: "bool", value: true });
     expect(condition("len(s) > 3")).toEqual(bin(">", { kind: "call", callee: id("len"), args: [v("s")] }, int(3)));
+  });
+
+  it("a call of any built-in function is a condition", () => {
+    for (const name of BUILTIN_FUNCTIONS) {
+      expect([name, body(`r() <= ${name}(x);`)[0].kind]).toEqual([name, "condition"]);
+    }
   });
 
   it("a call of a declared extern is a condition, of an unknown name an atom", () => {
