@@ -158,9 +158,9 @@ class Parser {
       this.skipBlanks();
       const next = this.text[this.position];
       if (next === ",") {
-        this.position++;
+        const comma = this.position++;
         this.skipBlanks();
-        if (this.text[this.position] === "}") this.fail("trailing comma before '}'");
+        if (this.text[this.position] === "}") this.fail("trailing comma before '}'", comma);
         continue;
       }
       if (next === "}") {
@@ -185,9 +185,9 @@ class Parser {
       this.skipBlanks();
       const next = this.text[this.position];
       if (next === ",") {
-        this.position++;
+        const comma = this.position++;
         this.skipBlanks();
-        if (this.text[this.position] === "]") this.fail("trailing comma before ']'");
+        if (this.text[this.position] === "]") this.fail("trailing comma before ']'", comma);
         continue;
       }
       if (next === "]") {

@@ -20,7 +20,7 @@
 //    "compare": ["outputs", "state"]}  what the schedules must agree on (default both)
 
 import { dirname, isAbsolute, resolve } from "node:path";
-import { diagnostic, type Diagnostic, type DiagnosticCode } from "../../compiler/diagnostics.ts";
+import { diagnostic, sortDiagnostics, type Diagnostic, type DiagnosticCode } from "../../compiler/diagnostics.ts";
 import { makeSource, spanOf, type SourceFile, type Span } from "../../compiler/source.ts";
 import { describeKind, parseLocatedJson, type LocatedEntry, type LocatedValue } from "./located-json.ts";
 
@@ -91,7 +91,7 @@ export function parseTopology(path: string, text: string): TopologyResult {
   }
   const reader = new TopologyReader(source);
   const topology = reader.topology(parsed.value);
-  return { topology: reader.diagnostics.length === 0 ? topology : null, source, diagnostics: reader.diagnostics };
+  return { topology: reader.diagnostics.length === 0 ? topology : null, source, diagnostics: sortDiagnostics(reader.diagnostics) };
 }
 
 const TOP_FIELDS = ["nodes", "network", "crashes", "inputs", "until", "compare"];
@@ -119,7 +119,7 @@ class TopologyReader {
     const crashes = fields.has("crashes") ? this.crashes(fields.get("crashes")!.value) : [];
     const inputs = fields.has("inputs") ? this.inputs(fields.get("inputs")!.value) : [];
     const untilValue = fields.get("until")?.value;
-    const until = untilValue === undefined ? null : this.time(untilValue, "until");
+    const until = untilValue === undefined ? null : this.time(untilValue, "\"until\"");
     const compare = fields.has("compare") ? this.compare(fields.get("compare")!.value) : (["outputs", "state"] as const);
     return {
       path: this.source.path,
