@@ -45,11 +45,13 @@ export function formatGithub(run: CheckRun, cwd: string): string {
   }
   for (const error of run.usageErrors) lines.push(`::error title=hydro check::${escapeData(error)}`);
   const s = summarize(run);
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
   lines.push(
-    `hydro check: ${s.files} files, ${s.rules} rules: ${s.coordinationFree} coordination-free, ${s.needsCoordination} need coordination, ` +
+    `hydro check: ${plural(s.files, "file")}, ${plural(s.rules, "rule")}: ${s.coordinationFree} coordination-free, ` +
+      `${s.needsCoordination} need${s.needsCoordination === 1 ? "s" : ""} coordination, ` +
       `${s.notConfluent} not confluent, ${s.acknowledged} acknowledged` +
       (s.baselined > 0 ? ` (${s.baselined} known from the baseline)` : "") +
-      (s.failed > 0 ? `; ${s.failed} did not compile` : ""),
+      (s.failed > 0 ? `; ${plural(s.failed, "file")} did not compile` : ""),
   );
   return lines.join("\n") + "\n";
 }
