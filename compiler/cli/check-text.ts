@@ -6,7 +6,7 @@
 
 import type { Diagnostic } from "../diagnostics.ts";
 import { formatDiagnostic } from "../report.ts";
-import { isBaselined, summarize, type CheckedFile, type CheckRun } from "./check-run.ts";
+import { displayPath, isBaselined, summarize, type CheckedFile, type CheckRun } from "./check-run.ts";
 import type { RuleReport, Verdict } from "../calm/index.ts";
 
 const PAINT = {
@@ -51,7 +51,7 @@ function verdictText(rule: RuleReport): string {
   return VERDICT_TEXT[rule.verdict];
 }
 
-function ruleTable(run: CheckRun, file: CheckedFile, colors: boolean): string[] {
+function ruleTable(run: CheckRun, file: CheckedFile, colors: boolean, cwd: string): string[] {
   const paint = painter(colors);
   const rules = file.report?.rules ?? [];
   const nameWidth = Math.max(4, ...rules.map((r) => r.name.length));
@@ -66,6 +66,7 @@ function ruleTable(run: CheckRun, file: CheckedFile, colors: boolean): string[] 
     if (rule.code !== null) parts.push(rule.code, rule.operator ?? "", `fix: ${rule.fix}`);
     if (rule.reason !== null && rule.reason !== "monotone") parts.push(paint("dim", `(${rule.reason})`));
     if (isBaselined(run, file, rule)) parts.push(paint("dim", "(in the baseline)"));
+    if (rule.span.file !== file.path) parts.push(paint("dim", `(in ${displayPath(rule.span.file, cwd)})`));
     return `  ${parts.join("  ")}`;
   });
   const outputs = file.report?.outputs ?? [];
@@ -90,7 +91,7 @@ export function formatText(run: CheckRun, options: { readonly colors: boolean; r
       out.push(`${paint("bold", file.display)}: did not compile, no verdicts\n`);
       continue;
     }
-    out.push([paint("bold", file.display), ...ruleTable(run, file, options.colors)].join("\n") + "\n");
+    out.push([paint("bold", file.display), ...ruleTable(run, file, options.colors, options.cwd)].join("\n") + "\n");
   }
   const s = summarize(run);
   const parts = [
