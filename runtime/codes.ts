@@ -3,8 +3,8 @@
 // themselves, bools 0/1, strings and addrs by string id, `any` by JSON id) and back again.
 // Why numbers: a tuple of codes sits in a Float64Array row, hashes without allocating and
 // compares with `===`; the generated code decodes only where an expression needs the value.
-// The hash is murmur3's mixing over the 32-bit halves of each code; it is not stable across
-// runs (the `hash` built-in is, see values.ts) and need not be.
+// The hash is a multiplicative step per code and a final avalanche; it is not the `hash`
+// built-in (values.ts), which must be stable across runs and machines.
 
 import type { Type } from "../compiler/types.ts";
 import type { ValueSpace } from "./interner.ts";
@@ -62,28 +62,26 @@ const INT_VIEW = new Int32Array(FLOAT_VIEW.buffer);
 
 export const HASH_SEED = 0x2545f491;
 
-/** Mixes one code into a running hash (murmur3 round). Int32 codes take the fast path. */
+/** Mixes one code into a running hash: a multiplicative step per code, int32 codes on the fast path. */
 export function mixCode(hash: number, code: number): number {
   let k = code | 0;
-  if (k !== code) {
-    FLOAT_VIEW[0] = code;
-    k = INT_VIEW[0]! ^ Math.imul(INT_VIEW[1]!, 0x5bd1e995);
-  }
-  k = Math.imul(k, 0xcc9e2d51);
-  k = (k << 15) | (k >>> 17);
-  k = Math.imul(k, 0x1b873593);
-  hash ^= k;
-  hash = (hash << 13) | (hash >>> 19);
-  return (Math.imul(hash, 5) + 0xe6546b64) | 0;
+  if (k !== code) k = wideCode(code);
+  return Math.imul(hash ^ k, 0x9e3779b1);
 }
 
-/** The final avalanche (murmur3 fmix32): spreads nearby keys over the whole table. */
+/** A code that is no int32 (a float, a large int): fold its 64 bits. */
+function wideCode(code: number): number {
+  FLOAT_VIEW[0] = code;
+  return INT_VIEW[0]! ^ Math.imul(INT_VIEW[1]!, 0x5bd1e995);
+}
+
+/** The final avalanche, so nearby keys spread over the whole table (low bits index it). */
 export function finishHash(hash: number): number {
-  hash ^= hash >>> 16;
-  hash = Math.imul(hash, 0x85ebca6b);
-  hash ^= hash >>> 13;
-  hash = Math.imul(hash, 0xc2b2ae35);
-  hash ^= hash >>> 16;
+  hash ^= hash >>> 15;
+  hash = Math.imul(hash, 0x2c1b3c6d);
+  hash ^= hash >>> 12;
+  hash = Math.imul(hash, 0x297a2d39);
+  hash ^= hash >>> 15;
   return hash;
 }
 

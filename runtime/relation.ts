@@ -35,6 +35,7 @@ export interface RelationOptions {
 }
 
 const INITIAL_ROWS = 16;
+const MAX_PACKED_WIDTH = 4;
 
 export class Relation {
   readonly name: string;
@@ -61,10 +62,18 @@ export class Relation {
 
   private capacity = INITIAL_ROWS;
   private readonly unique: Int32Array;
-  /** Open addressing over (row + 1, hash) pairs; 0 marks an empty slot. */
-  private slots = new Int32Array(64);
+  /**
+   * The unique table: open addressing, linear probing, 0 marking an empty slot. While every
+   * code is an int32 and the key is all of at most 4 plain columns, the layout is packed: a slot
+   * holds row + 1 and the row's codes, so a probe compares inside the slot (one cache line)
+   * and never reads `data`. Otherwise a slot holds (row + 1, hash) and rows keep their hashes.
+   * A table leaves the packed layout for good the first time a code does not fit.
+   */
+  private packed: boolean;
+  private stride: number;
+  private slots: Int32Array;
   private mask = 31;
-  private rowHashes = new Int32Array(INITIAL_ROWS);
+  private rowHashes = new Int32Array(0);
 
   // Semi-naive evaluation: rows added or grown in this iteration go to `next`.
   tracking = false;
@@ -106,6 +115,10 @@ export class Relation {
     const narrower = keyIndices !== null && keyIndices.length < plain.length;
     this.keyIndices = narrower ? keyIndices : null;
     this.unique = Int32Array.from(narrower ? keyIndices! : plain.map((_, index) => index));
+    this.packed = !narrower && this.width >= 1 && this.width <= MAX_PACKED_WIDTH;
+    this.stride = this.packed ? this.width + 1 : 2;
+    this.slots = new Int32Array(32 * this.stride);
+    if (!this.packed) this.rowHashes = new Int32Array(INITIAL_ROWS);
   }
 
   /** An index on plain columns (plain indices), shared when asked for twice. */
@@ -124,12 +137,8 @@ export class Relation {
 
   /** The row whose unique columns equal the staged tuple's, or -1. */
   find(): number {
-    const tuple = this.tuple;
-    const unique = this.unique;
-    let hash = HASH_SEED;
-    for (let i = 0; i < unique.length; i++) hash = mixCode(hash, tuple[unique[i]!]!);
-    hash = finishHash(hash);
-    return this.findHashed(hash);
+    const found = this.probe(this.hashStaged());
+    return found >= 0 ? found : -1;
   }
 
   /** Whether the staged plain tuple is present (all plain columns equal). */
@@ -146,18 +155,14 @@ export class Relation {
    * tuple is a key violation (LANGUAGE.md §5): the tick fails.
    */
   insert(): number {
-    const tuple = this.tuple;
-    const unique = this.unique;
-    let hash = HASH_SEED;
-    for (let i = 0; i < unique.length; i++) hash = mixCode(hash, tuple[unique[i]!]!);
-    hash = finishHash(hash);
-    const row = this.findHashed(hash);
-    if (row >= 0) {
-      if (this.keyIndices !== null && !this.samePlain(row)) this.keyViolation(row);
-      return this.lattice.length === 0 ? -1 : this.mergeInto(row);
+    const hash = this.hashStaged();
+    const found = this.probe(hash);
+    if (found >= 0) {
+      if (this.keyIndices !== null && !this.samePlain(found)) this.keyViolation(found);
+      return this.lattice.length === 0 ? -1 : this.mergeInto(found);
     }
     if (this.lattice.length > 0 && this.stagedIsBottom()) return -1;
-    return this.append(hash);
+    return this.append(hash, -found - 1);
   }
 
   /** Adds the staged tuple replacing any lattice values instead of merging (an upsert). */
@@ -167,18 +172,69 @@ export class Relation {
     return this.insert();
   }
 
-  private findHashed(hash: number): number {
+  private hashStaged(): number {
+    const tuple = this.tuple;
+    let hash = HASH_SEED;
+    if (this.packed) {
+      for (let i = 0; i < this.width; i++) hash = mixCode(hash, tuple[i]!);
+    } else {
+      const unique = this.unique;
+      for (let i = 0; i < unique.length; i++) hash = mixCode(hash, tuple[unique[i]!]!);
+    }
+    return finishHash(hash);
+  }
+
+  /** The hash of a stored row's unique columns. */
+  private hashRow(row: number): number {
+    const data = this.data;
+    const unique = this.unique;
+    const offset = row * this.width;
+    let hash = HASH_SEED;
+    for (let i = 0; i < unique.length; i++) hash = mixCode(hash, data[offset + unique[i]!]!);
+    return finishHash(hash);
+  }
+
+  /** The hash of the entry in a slot. */
+  private slotHash(slot: number): number {
+    if (!this.packed) return this.slots[slot * 2 + 1]!;
+    const slots = this.slots;
+    const base = slot * this.stride + 1;
+    let hash = HASH_SEED;
+    for (let i = 0; i < this.width; i++) hash = mixCode(hash, slots[base + i]!);
+    return finishHash(hash);
+  }
+
+  /** The row holding the staged key, or -(slot + 1) for the empty slot where it would go. */
+  private probe(hash: number): number {
     const slots = this.slots;
     const mask = this.mask;
+    const tuple = this.tuple;
     let slot = hash & mask;
+    if (this.packed) {
+      const stride = this.stride;
+      const width = this.width;
+      for (;;) {
+        const base = slot * stride;
+        const entry = slots[base]!;
+        if (entry === 0) return -slot - 1;
+        let same = true;
+        for (let i = 0; i < width; i++) {
+          if (slots[base + 1 + i] !== tuple[i]) {
+            same = false;
+            break;
+          }
+        }
+        if (same) return entry - 1;
+        slot = (slot + 1) & mask;
+      }
+    }
+    const unique = this.unique;
     for (;;) {
       const entry = slots[slot << 1]!;
-      if (entry === 0) return -1;
+      if (entry === 0) return -slot - 1;
       if (slots[(slot << 1) + 1] === hash) {
         const row = entry - 1;
         const data = this.data;
-        const tuple = this.tuple;
-        const unique = this.unique;
         const offset = row * this.width;
         let same = true;
         for (let i = 0; i < unique.length; i++) {
@@ -250,32 +306,75 @@ export class Relation {
     return row;
   }
 
-  private append(hash: number): number {
+  /** Stores the staged tuple as a new row; `slot` is the free slot its probe ended on. */
+  private append(hash: number, slot: number): number {
+    if (this.packed && !this.stagedFitsPacked()) {
+      this.unpack();
+      slot = -this.probe(hash) - 1;
+    }
     const row = this.size;
     if (row === this.capacity) this.grow();
     const width = this.width;
     const offset = row * width;
     for (let i = 0; i < width; i++) this.data[offset + i] = this.tuple[i]!;
     for (let i = 0; i < this.lattice.length; i++) this.lattice[i]![row] = this.values[i];
-    this.rowHashes[row] = hash;
+    if (!this.packed) this.rowHashes[row] = hash;
     this.size = row + 1;
-    const mask = this.mask;
-    let slot = hash & mask;
-    while (this.slots[slot << 1] !== 0) slot = (slot + 1) & mask;
-    this.slots[slot << 1] = row + 1;
-    this.slots[(slot << 1) + 1] = hash;
-    if (this.size * 2 > mask) this.resizeSlots((mask + 1) * 2);
+    const slots = this.slots;
+    const base = slot * this.stride;
+    slots[base] = row + 1;
+    if (this.packed) {
+      for (let i = 0; i < width; i++) slots[base + 1 + i] = this.tuple[i]!;
+    } else {
+      slots[base + 1] = hash;
+    }
+    if (this.size * 2 > this.mask) this.resizeSlots((this.mask + 1) * 2);
     const indexes = this.indexes;
     for (let i = 0; i < indexes.length; i++) indexes[i]!.add(row);
     if (this.tracking) this.pushNext(row);
     return row;
   }
 
+  /** Puts a stored row into the first free slot of its probe sequence. */
+  private place(row: number, hash: number): void {
+    const slots = this.slots;
+    const mask = this.mask;
+    const stride = this.stride;
+    let slot = hash & mask;
+    while (slots[slot * stride] !== 0) slot = (slot + 1) & mask;
+    const base = slot * stride;
+    slots[base] = row + 1;
+    if (this.packed) {
+      const offset = row * this.width;
+      for (let i = 0; i < this.width; i++) slots[base + 1 + i] = this.data[offset + i]!;
+    } else {
+      slots[base + 1] = hash;
+    }
+  }
+
+  private stagedFitsPacked(): boolean {
+    for (let i = 0; i < this.width; i++) {
+      const code = this.tuple[i]!;
+      if ((code | 0) !== code) return false;
+    }
+    return true;
+  }
+
+  /** Leaves the packed layout (a code that is no int32 arrived): rows keep their hashes from now on. */
+  private unpack(): void {
+    this.rowHashes = new Int32Array(this.capacity);
+    for (let row = 0; row < this.size; row++) this.rowHashes[row] = this.hashRow(row);
+    this.packed = false;
+    this.stride = 2;
+    this.slots = new Int32Array((this.mask + 1) * 2);
+    for (let row = 0; row < this.size; row++) this.place(row, this.rowHashes[row]!);
+  }
+
   private grow(): void {
     const capacity = this.capacity * 2;
     this.capacity = capacity;
     this.data = grownFloat64(this.data, capacity * this.width);
-    this.rowHashes = grownInt32(this.rowHashes, capacity);
+    if (!this.packed) this.rowHashes = grownInt32(this.rowHashes, capacity);
     for (const index of this.indexes) index.ensureRows(capacity);
     if (this.nextStamp.length > 0) {
       this.nextStamp = grownInt32(this.nextStamp, capacity);
@@ -284,18 +383,13 @@ export class Relation {
     if (this.undoStamp.length > 0) this.undoStamp = grownInt32(this.undoStamp, capacity);
   }
 
+  /** Rehashes from the old slots themselves (packed slots carry their codes; general ones their hash). */
   private resizeSlots(slotCount: number): void {
-    this.slots = new Int32Array(slotCount * 2);
+    const slots = new Int32Array(slotCount * this.stride);
+    if (this.packed) rehashPacked(this.slots, slots, this.width);
+    else rehashGeneral(this.slots, slots);
+    this.slots = slots;
     this.mask = slotCount - 1;
-    const mask = this.mask;
-    const slots = this.slots;
-    for (let row = 0; row < this.size; row++) {
-      const hash = this.rowHashes[row]!;
-      let slot = hash & mask;
-      while (slots[slot << 1] !== 0) slot = (slot + 1) & mask;
-      slots[slot << 1] = row + 1;
-      slots[(slot << 1) + 1] = hash;
-    }
   }
 
   // -------------------------------------------------------------------------------------------
@@ -310,8 +404,8 @@ export class Relation {
       const width = this.width;
       this.data.copyWithin(row * width, last * width, last * width + width);
       for (const column of this.lattice) column[row] = column[last];
-      this.slots[this.slotOfRow(last) << 1] = row + 1;
-      this.rowHashes[row] = this.rowHashes[last]!;
+      this.slots[this.slotOfRow(last) * this.stride] = row + 1;
+      if (!this.packed) this.rowHashes[row] = this.rowHashes[last]!;
       for (const index of this.indexes) index.move(last, row);
     }
     for (const column of this.lattice) column[last] = undefined;
@@ -330,29 +424,28 @@ export class Relation {
 
   private slotOfRow(row: number): number {
     const mask = this.mask;
-    let slot = this.rowHashes[row]! & mask;
-    while (this.slots[slot << 1] !== row + 1) slot = (slot + 1) & mask;
+    const stride = this.stride;
+    let slot = (this.packed ? this.hashRow(row) : this.rowHashes[row]!) & mask;
+    while (this.slots[slot * stride] !== row + 1) slot = (slot + 1) & mask;
     return slot;
   }
 
-  /** Backward-shift deletion over (row, hash) slot pairs. */
+  /** Backward-shift deletion: later entries of the probe run move up so lookups stay correct. */
   private deleteSlot(slot: number): void {
     const slots = this.slots;
     const mask = this.mask;
+    const stride = this.stride;
     let hole = slot;
     let probe = slot;
     for (;;) {
-      slots[hole << 1] = 0;
+      slots[hole * stride] = 0;
       for (;;) {
         probe = (probe + 1) & mask;
-        const entry = slots[probe << 1]!;
-        if (entry === 0) return;
-        const hash = slots[(probe << 1) + 1]!;
-        const home = hash & mask;
+        if (slots[probe * stride] === 0) return;
+        const home = this.slotHash(probe) & mask;
         const stays = hole <= probe ? hole < home && home <= probe : hole < home || home <= probe;
         if (!stays) {
-          slots[hole << 1] = entry;
-          slots[(hole << 1) + 1] = hash;
+          slots.copyWithin(hole * stride, probe * stride, probe * stride + stride);
           hole = probe;
           break;
         }
@@ -511,6 +604,37 @@ export class Relation {
       `key violation in ${this.name}: key (${names}) is held by ${JSON.stringify(existing)} and ${JSON.stringify(incoming)}`,
       [existing, incoming],
     );
+  }
+}
+
+/** Moves every packed entry (row + 1, codes) of `from` into `to`, rehashing from the codes. */
+function rehashPacked(from: Int32Array, to: Int32Array, width: number): void {
+  const stride = width + 1;
+  const mask = to.length / stride - 1;
+  for (let base = 0; base < from.length; base += stride) {
+    const entry = from[base]!;
+    if (entry === 0) continue;
+    let hash = HASH_SEED;
+    for (let i = 1; i <= width; i++) hash = mixCode(hash, from[base + i]!);
+    let slot = finishHash(hash) & mask;
+    while (to[slot * stride] !== 0) slot = (slot + 1) & mask;
+    const target = slot * stride;
+    to[target] = entry;
+    for (let i = 1; i <= width; i++) to[target + i] = from[base + i]!;
+  }
+}
+
+/** Moves every (row + 1, hash) entry of `from` into `to`. */
+function rehashGeneral(from: Int32Array, to: Int32Array): void {
+  const mask = to.length / 2 - 1;
+  for (let base = 0; base < from.length; base += 2) {
+    const entry = from[base]!;
+    if (entry === 0) continue;
+    const hash = from[base + 1]!;
+    let slot = hash & mask;
+    while (to[slot * 2] !== 0) slot = (slot + 1) & mask;
+    to[slot * 2] = entry;
+    to[slot * 2 + 1] = hash;
   }
 }
 
