@@ -139,6 +139,26 @@ describe("recursion", () => {
     expect(node.read("path")).toEqual(closure([[0, 1], [1, 2], [2, 3], [3, 4]]));
   });
 
+  it("reads a delta after a binding and probes constants through an index", async () => {
+    const node = await nodeOf(`
+      input edge(x: int, y: int);
+      scratch from_one(y: int);
+      scratch path(x: int, y: int);
+      output out(y: int);
+      output tagged(k: int, x: int, y: int);
+      from_one(y) <= edge(1, y);
+      from_one(z) <= from_one(y), edge(y, z);
+      path(x, y) <= edge(x, y);
+      path(x, z) <= k = 1, path(x, y), edge(y, z), k > 0;
+      out(y) <= from_one(y);
+      tagged(k, x, y) <= path(x, y), k = x * 10, x = 1;
+    `);
+    const outputs = outputsOf(tickWith(node, { edge: [[1, 2], [2, 3], [3, 4], [7, 8]] }));
+    expect(outputs.out).toEqual([[2], [3], [4]]);
+    expect(outputs.tagged).toEqual([[10, 1, 2], [10, 1, 3], [10, 1, 4]]);
+    expect(node.read("path")).toEqual(closure([[1, 2], [2, 3], [3, 4], [7, 8]]));
+  });
+
   it("runs rules of one stratum in dependency order", async () => {
     const node = await nodeOf(`
       input edge(x: int, y: int);
