@@ -4,6 +4,7 @@
 // assembles them and turns commander's usage errors into exit code 2 instead of process.exit.
 
 import { Command, CommanderError } from "commander";
+import { checkCommand } from "./check.ts";
 import { compileCommand } from "./compile.ts";
 import { fmtCommand } from "./fmt.ts";
 import { graphCommand } from "./graph.ts";
@@ -19,7 +20,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .description("Hydrolog: a declarative language for distributed services, with CALM analysis")
     .version(VERSION)
     .showHelpAfterError("(run with --help for usage)");
-  for (const factory of [compileCommand, runCommand, simCommand, fmtCommand, graphCommand]) {
+  for (const factory of [compileCommand, checkCommand, runCommand, simCommand, fmtCommand, graphCommand]) {
     program.addCommand(factory(context));
   }
   configure(program, io);
