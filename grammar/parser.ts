@@ -135,23 +135,25 @@ export class HydroParser extends CstParser {
     this.MANY(() => this.SUBRULE(this.annotation));
     // A declaration keyword not followed by `(` or `.` starts its declaration, so `module ;`
     // reports the missing name rather than "expected a rule".
-    const declares = () => !this.nextIsArgumentsOrDot();
-    this.OR(
-      this.once("item", () => ({
-        ERR_MSG: "a declaration, a fact or a rule",
-        MAX_LOOKAHEAD: 1,
-        IGNORE_AMBIGUITIES: true,
-        DEF: [
-          { GATE: declares, ALT: () => this.SUBRULE(this.moduleDeclaration) },
-          { GATE: declares, ALT: () => this.SUBRULE(this.importDeclaration) },
-          { GATE: declares, ALT: () => this.SUBRULE(this.externDeclaration) },
-          { GATE: declares, ALT: () => this.SUBRULE(this.collectionDeclaration) },
-          { GATE: declares, ALT: () => this.SUBRULE(this.sealDeclaration) },
-          { GATE: () => this.nextIsArgumentsOrDot(), ALT: () => this.SUBRULE(this.clause) },
-        ],
-      })),
-    );
+    this.OR(this.once("item", () => this.itemAlternatives()));
   });
+
+  private itemAlternatives() {
+    const declares = () => !this.nextIsArgumentsOrDot();
+    return {
+      ERR_MSG: "a declaration, a fact or a rule",
+      MAX_LOOKAHEAD: 1,
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        { GATE: declares, ALT: () => this.SUBRULE(this.moduleDeclaration) },
+        { GATE: declares, ALT: () => this.SUBRULE(this.importDeclaration) },
+        { GATE: declares, ALT: () => this.SUBRULE(this.externDeclaration) },
+        { GATE: declares, ALT: () => this.SUBRULE(this.collectionDeclaration) },
+        { GATE: declares, ALT: () => this.SUBRULE(this.sealDeclaration) },
+        { GATE: () => this.nextIsArgumentsOrDot(), ALT: () => this.SUBRULE(this.clause) },
+      ],
+    };
+  }
 
   public annotation = this.RULE("annotation", () => {
     this.CONSUME(T.At);
@@ -231,11 +233,16 @@ export class HydroParser extends CstParser {
 
   /** `a: int, b: string; c: max<int>` — the columns after `;` hold lattice values. */
   public columnList = this.RULE("columnList", () => {
-    this.MANY_SEP(this.once("columns", () => ({ SEP: T.Comma, DEF: () => this.SUBRULE(this.column, { LABEL: "plain" }) })));
+    this.MANY_SEP(
+      this.once("columns", () => ({ SEP: T.Comma, DEF: () => this.SUBRULE(this.column, { LABEL: "plain" }) })),
+    );
     this.OPTION(() => {
       this.CONSUME(T.Semicolon);
       this.MANY_SEP2(
-        this.once("lattice columns", () => ({ SEP: T.Comma, DEF: () => this.SUBRULE2(this.column, { LABEL: "lattice" }) })),
+        this.once("lattice columns", () => ({
+          SEP: T.Comma,
+          DEF: () => this.SUBRULE2(this.column, { LABEL: "lattice" }),
+        })),
       );
     });
   });
@@ -327,7 +334,9 @@ export class HydroParser extends CstParser {
   });
 
   public argumentList = this.RULE("argumentList", () => {
-    this.MANY_SEP(this.once("arguments", () => ({ SEP: T.Comma, DEF: () => this.SUBRULE(this.argument, { LABEL: "args" }) })));
+    this.MANY_SEP(
+      this.once("arguments", () => ({ SEP: T.Comma, DEF: () => this.SUBRULE(this.argument, { LABEL: "args" }) })),
+    );
   });
 
   /** `x + 1` or, in the named form, `key: k`. */
