@@ -143,11 +143,6 @@ function endsInEscape(image: string): boolean {
   return backslashes % 2 === 1;
 }
 
-/** Encodes a string as the shortest JSON literal; the printer and error messages use it. */
-export function encodeString(value: string): string {
-  return JSON.stringify(value);
-}
-
 function quote(text: string): string {
   const shown = text.length > 30 ? `${text.slice(0, 27)}...` : text;
   return shown.includes("`") ? `'${shown}'` : `\`${shown}\``;
