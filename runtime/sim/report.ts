@@ -21,7 +21,7 @@ export interface ReportOptions {
 const CONTEXT_BEFORE = 3;
 const CONTEXT_AFTER = 3;
 /** A node's view this short is shown whole. */
-const WHOLE_VIEW = 20;
+const WHOLE_VIEW = 10;
 const TUPLES_SHOWN = 5;
 
 export function textReport(result: ExploreResult, topology: Topology, options: ReportOptions): string {
@@ -54,8 +54,10 @@ export function textReport(result: ExploreResult, topology: Topology, options: R
       lines.push("", "every node received the same messages in the same batches: the difference comes from timer firings or from when things arrived");
     } else {
       lines.push("", `the schedules part at ${schedule.node}: what it received, in order (> marks the first difference)`);
-      lines.push(`  seed ${first.seed}:`, ...excerpt(schedule.first, schedule.firstIndex));
-      lines.push(`  seed ${second.seed}:`, ...excerpt(schedule.second, schedule.secondIndex));
+      // When the race is at the node that emitted the differing output, show up to that moment.
+      const until = origin !== null && origin.node === schedule.node ? origin.time : null;
+      lines.push(`  seed ${first.seed}:`, ...excerpt(schedule.first, schedule.firstIndex, until));
+      lines.push(`  seed ${second.seed}:`, ...excerpt(schedule.second, schedule.secondIndex, until));
     }
   }
   if (options.trace) {
@@ -118,11 +120,13 @@ function tupleLines(label: string, tuples: readonly JsonValue[][]): string[] {
   return [`  ${label}: ${shown}${tuples.length > TUPLES_SHOWN ? ` … (${tuples.length} tuples)` : ""}`];
 }
 
-function excerpt(entries: readonly ScheduleEntry[], index: number): string[] {
+function excerpt(entries: readonly ScheduleEntry[], index: number, until: number | null): string[] {
   const lines: string[] = [];
   const from = entries.length <= WHOLE_VIEW ? 0 : Math.max(0, index - CONTEXT_BEFORE);
+  let through = index + 1 + CONTEXT_AFTER;
+  if (until !== null) while (through < entries.length && entries[through]!.time <= until) through++;
   if (from > 0) lines.push(`      … ${from} entr${from === 1 ? "y" : "ies"} as in the other schedule`);
-  const to = entries.length <= WHOLE_VIEW ? entries.length : Math.min(entries.length, index + 1 + CONTEXT_AFTER);
+  const to = entries.length <= WHOLE_VIEW ? entries.length : Math.min(entries.length, through);
   for (let i = from; i < to; i++) {
     lines.push(`    ${i === index ? ">" : " "} ${formatEntry(entries[i]!)}`);
   }
