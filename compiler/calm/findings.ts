@@ -7,6 +7,7 @@
 import type { IrEdge, IrRule } from "../ir.ts";
 import type { Span } from "../source.ts";
 import { PER_TICK_KINDS, variablesOf, type JoinPair, type RuleFacts, type SelfUpdate } from "./rule-facts.ts";
+import { renderAtom } from "./render.ts";
 import type { SealKey, SealMap } from "./seals.ts";
 import { asyncOrigins, originKind, type Origin, type Taint } from "./taint.ts";
 
@@ -212,7 +213,7 @@ export function evaluateRule(facts: RuleFacts, context: FindingContext): Finding
     findings.push({
       code: "CALM002",
       origins: [...new Set([...leftAsync, ...rightAsync])].sort(),
-      operator: `join ${pair.text}`,
+      operator: `join ${renderAtom(rule, leftAtom)}, ${renderAtom(rule, rightAtom)}`,
       span: rightAtom.span,
       edge: null,
       gate: pair.leftColumns.length > 0 ? pair.leftColumns : null,

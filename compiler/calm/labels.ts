@@ -43,6 +43,8 @@ export class LabelStore implements LabelView {
   columns(collection: string, columns: readonly number[] | null): Taint {
     const label = this.labels.get(collection);
     if (label === undefined) return EMPTY;
+    // Most collections carry no column-only taint: their whole label answers every question.
+    if (label.columns.size === 0) return label.whole;
     if (columns === null) return label.everything();
     return union(label.whole, ...columns.map((c) => label.column(c)));
   }

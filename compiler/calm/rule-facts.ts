@@ -8,7 +8,7 @@
 
 import type { CheckedRule, IrCollection, IrEdge, IrExpression, IrProgram, IrRule } from "../ir.ts";
 import type { Span } from "../source.ts";
-import { renderAtom, renderExpression } from "./render.ts";
+import { renderExpression } from "./render.ts";
 
 /** Where the taint of a positive atom goes: everywhere, or only into some lattice head columns. */
 export type AtomFlow =
@@ -24,7 +24,6 @@ export interface JoinPair {
   /** The per-tick side is an argmax join-back computed from the other side (not confluence-relevant). */
   readonly exemptLeft: boolean;
   readonly exemptRight: boolean;
-  readonly text: string;
 }
 
 export interface SelfUpdate {
@@ -85,9 +84,10 @@ function callsOf(rule: CheckedRule, expression: IrExpression, into: { nondet: Ca
   const recurse = (e: IrExpression): void => callsOf(rule, e, into);
   switch (expression.kind) {
     case "call": {
-      const call = { function: expression.function, span: expression.span, text: renderExpression(rule, expression) };
-      if (expression.nondeterministic) into.nondet.push(call);
-      else if (expression.extern) into.pure.push(call);
+      if (expression.nondeterministic || expression.extern) {
+        const call = { function: expression.function, span: expression.span, text: renderExpression(rule, expression) };
+        (expression.nondeterministic ? into.nondet : into.pure).push(call);
+      }
       for (const a of expression.args) recurse(a);
       break;
     }
@@ -130,8 +130,20 @@ function columnVariables(rule: CheckedRule, atomIndex: number, column: number): 
   return new Set();
 }
 
-/** Each variable expanded to the atom-bound variables it is computed from. */
-function rootsOf(rule: CheckedRule): (variables: Iterable<number>) => Set<number> {
+/**
+ * The variables of a rule's parts, each expanded to the atom-bound variables it is computed
+ * from (through bindings and memberships), computed once per rule.
+ */
+interface RuleIndex {
+  readonly columnVariables: readonly (readonly Set<number>[])[];
+  readonly columnRoots: readonly (readonly Set<number>[])[];
+  readonly atomRoots: readonly Set<number>[];
+  readonly conditionRoots: readonly Set<number>[];
+  readonly aggregateRoots: readonly Set<number>[];
+  readonly headRoots: readonly Set<number>[];
+}
+
+function indexRule(rule: CheckedRule): RuleIndex {
   const derivedFrom = new Map<number, Set<number>>();
   for (const literal of rule.literals) {
     if (literal.kind === "binding") derivedFrom.set(literal.variable, variablesOf(literal.value));
@@ -141,53 +153,86 @@ function rootsOf(rule: CheckedRule): (variables: Iterable<number>) => Set<number
       derivedFrom.set(literal.variable, sources);
     }
   }
-  return (variables) => {
-    const roots = new Set<number>();
-    const stack = [...variables];
-    const seen = new Set<number>();
-    while (stack.length > 0) {
-      const v = stack.pop()!;
-      if (seen.has(v)) continue;
-      seen.add(v);
-      const from = derivedFrom.get(v);
-      if (from === undefined || from.size === 0) roots.add(v);
-      else stack.push(...from);
+  if (derivedFrom.size === 0) {
+    // No bindings or memberships: every variable is its own root.
+    const columnVars = rule.atoms.map((atom, a) => atom.columns.map((_, c) => columnVariables(rule, a, c)));
+    return {
+      columnVariables: columnVars,
+      columnRoots: columnVars,
+      atomRoots: columnVars.map(unionOf),
+      conditionRoots: rule.literals.flatMap((l) => (l.kind === "condition" ? [variablesOf(l.predicate)] : [])),
+      aggregateRoots: rule.aggregates.flatMap((a) => (a.argument === null ? [] : [variablesOf(a.argument)])),
+      headRoots: rule.headColumns.map((h) => variablesOf(h)),
+    };
+  }
+  const memo = new Map<number, Set<number>>();
+  const rootOf = (variable: number, visiting: Set<number>): Set<number> => {
+    const known = memo.get(variable);
+    if (known !== undefined) return known;
+    const from = derivedFrom.get(variable);
+    if (from === undefined || from.size === 0 || visiting.has(variable)) {
+      const own = new Set([variable]);
+      if (!visiting.has(variable)) memo.set(variable, own);
+      return own;
     }
+    visiting.add(variable);
+    const roots = new Set<number>();
+    for (const v of from) for (const r of rootOf(v, visiting)) roots.add(r);
+    visiting.delete(variable);
+    memo.set(variable, roots);
     return roots;
+  };
+  const roots = (variables: Iterable<number>): Set<number> => {
+    const result = new Set<number>();
+    for (const v of variables) for (const r of rootOf(v, new Set())) result.add(r);
+    return result;
+  };
+  const columnVars = rule.atoms.map((atom, a) => atom.columns.map((_, c) => columnVariables(rule, a, c)));
+  const columnRoots = columnVars.map((columns) => columns.map((vars) => roots(vars)));
+  return {
+    columnVariables: columnVars,
+    columnRoots,
+    atomRoots: columnRoots.map((columns) => roots(columns.flatMap((c) => [...c]))),
+    conditionRoots: rule.literals.flatMap((l) => (l.kind === "condition" ? [roots(variablesOf(l.predicate))] : [])),
+    aggregateRoots: rule.aggregates.flatMap((a) => (a.argument === null ? [] : [roots(variablesOf(a.argument))])),
+    headRoots: rule.headColumns.map((h) => roots(variablesOf(h))),
   };
 }
 
-function flowOf(rule: CheckedRule, atomIndex: number, head: IrCollection | undefined, roots: (v: Iterable<number>) => Set<number>): AtomFlow {
+function unionOf(sets: readonly Set<number>[]): Set<number> {
+  const result = new Set<number>();
+  for (const set of sets) for (const x of set) result.add(x);
+  return result;
+}
+
+function intersects(a: ReadonlySet<number>, b: ReadonlySet<number>): boolean {
+  for (const x of a) if (b.has(x)) return true;
+  return false;
+}
+
+function flowOf(rule: CheckedRule, atomIndex: number, head: IrCollection | undefined, index: RuleIndex): AtomFlow {
   const atom = rule.atoms[atomIndex]!;
   const whole: AtomFlow = { kind: "whole" };
   const own = new Set<number>();
   for (let column = 0; column < atom.columns.length; column++) {
     const pattern = atom.columns[column]!;
     if (pattern.kind === "match" && atom.columnVariables[column] == null) return whole; // a filter
-    for (const v of columnVariables(rule, atomIndex, column)) {
+    for (const v of index.columnVariables[atomIndex]![column]!) {
       if (own.has(v)) return whole; // the same variable twice: a filter within the atom
       own.add(v);
     }
   }
   if (own.size === 0) return whole; // a pure trigger: its existence decides the head
-  const touches = (variables: Iterable<number>): boolean => [...roots(variables)].some((r) => own.has(r));
   // Used anywhere but a lattice head column, the atom decides which head tuples exist.
   for (let other = 0; other < rule.atoms.length; other++) {
-    if (other === atomIndex) continue;
-    for (let column = 0; column < rule.atoms[other]!.columns.length; column++) {
-      if (touches(columnVariables(rule, other, column))) return whole;
-    }
+    if (other !== atomIndex && intersects(index.atomRoots[other]!, own)) return whole;
   }
-  for (const literal of rule.literals) {
-    if (literal.kind === "condition" && touches(variablesOf(literal.predicate))) return whole;
-  }
-  for (const aggregate of rule.aggregates) {
-    if (aggregate.argument !== null && touches(variablesOf(aggregate.argument))) return whole;
-  }
+  for (const c of index.conditionRoots) if (intersects(c, own)) return whole;
+  for (const a of index.aggregateRoots) if (intersects(a, own)) return whole;
   const into = new Map<number, number[]>();
   for (let h = 0; h < rule.headColumns.length; h++) {
-    const used = roots(variablesOf(rule.headColumns[h]!));
-    const fromColumns = atom.columns.flatMap((_, c) => ([...columnVariables(rule, atomIndex, c)].some((v) => used.has(v)) ? [c] : []));
+    const used = index.headRoots[h]!;
+    const fromColumns = atom.columns.flatMap((_, c) => (intersects(index.columnVariables[atomIndex]![c]!, used) ? [c] : []));
     if (fromColumns.length === 0) continue;
     if (head?.columns[h]?.lattice !== true) return whole;
     into.set(h, fromColumns);
@@ -196,16 +241,12 @@ function flowOf(rule: CheckedRule, atomIndex: number, head: IrCollection | undef
   return { kind: "columns", into };
 }
 
-function joinColumns(rule: CheckedRule, a: number, b: number, roots: (v: Iterable<number>) => Set<number>): number[] {
-  const bRoots = new Set<number>();
-  rule.atoms[b]!.columns.forEach((_, c) => {
-    for (const r of roots(columnVariables(rule, b, c))) bRoots.add(r);
-  });
-  const conditions = rule.literals.flatMap((l) => (l.kind === "condition" ? [roots(variablesOf(l.predicate))] : []));
+function joinColumns(rule: CheckedRule, a: number, b: number, index: RuleIndex): number[] {
+  const bRoots = index.atomRoots[b]!;
   return rule.atoms[a]!.columns.flatMap((_, c) => {
-    const mine = roots(columnVariables(rule, a, c));
-    if ([...mine].some((r) => bRoots.has(r))) return [c];
-    const viaCondition = conditions.some((cond) => [...cond].some((r) => mine.has(r)) && [...cond].some((r) => bRoots.has(r)));
+    const mine = index.columnRoots[a]![c]!;
+    if (intersects(mine, bRoots)) return [c];
+    const viaCondition = index.conditionRoots.some((cond) => intersects(cond, mine) && intersects(cond, bRoots));
     return viaCondition ? [c] : [];
   });
 }
@@ -307,17 +348,17 @@ export function ruleFacts(program: IrProgram): RuleFacts[] {
 
   return program.rules.map((rule): RuleFacts => {
     const head = collections.get(rule.head);
-    const roots = rootsOf(rule);
+    const index = indexRule(rule);
     const edges = (edgesByRule.get(rule.id) ?? []).sort((a, b) => a.atom - b.atom);
-    const flows = rule.atoms.map((atom, i) => (atom.negated ? null : flowOf(rule, i, head, roots)));
+    const flows = rule.atoms.map((atom, i) => (atom.negated ? null : flowOf(rule, i, head, index)));
     const positive = rule.atoms.flatMap((a, i) => (a.negated ? [] : [i]));
     const joins: JoinPair[] = [];
     for (let i = 0; i < positive.length; i++) {
       for (let j = i + 1; j < positive.length; j++) {
         const left = positive[i]!;
         const right = positive[j]!;
-        const leftColumns = joinColumns(rule, left, right, roots);
-        const rightColumns = joinColumns(rule, right, left, roots);
+        const leftColumns = joinColumns(rule, left, right, index);
+        const rightColumns = joinColumns(rule, right, left, index);
         joins.push({
           left,
           right,
@@ -325,7 +366,6 @@ export function ruleFacts(program: IrProgram): RuleFacts[] {
           rightColumns,
           exemptLeft: isJoinBack(producersOf, rule, left, right, leftColumns),
           exemptRight: isJoinBack(producersOf, rule, right, left, rightColumns),
-          text: `${renderAtom(rule, rule.atoms[left]!)}, ${renderAtom(rule, rule.atoms[right]!)}`,
         });
       }
     }
