@@ -323,6 +323,7 @@ describe("analyzeProgram as a function", () => {
     const elapsed = performance.now() - start;
     expect(report.rules).toHaveLength(301);
     expect(report.summary.needsCoordination).toBe(30);
-    expect(elapsed).toBeLessThan(2000);
+    // Generous: a guard against quadratic blow-ups, not a benchmark (CI machines are shared).
+    expect(elapsed).toBeLessThan(5000);
   });
 });

@@ -122,10 +122,13 @@ function explainCoordination(finding: Finding, rule: IrRule, context: ExplainCon
   const gate = columnList(from, edge.gate);
   const taint = context.labels.input(rule, edge.atom);
   const late = finding.origins.filter((o) => taint.get(o) === 2);
+  const fits = statuses.length > 0 && statuses.every((s) => s.sealable && s.suggestion === null);
   const input =
     late.length === finding.origins.length
       ? `${edge.from} is D: it depends on the order of ${list(sources)} already (after a point of order upstream)`
-      : `${edge.from} is asynchronous (from ${list(sources)}) and not sealed on a key within the gate ${gate}`;
+      : fits
+        ? `${edge.from} is asynchronous (from ${list(sources)}); its seal fits the gate ${gate}, but the runtime does not honour seals yet`
+        : `${edge.from} is asynchronous (from ${list(sources)}) and not sealed on a key within the gate ${gate}`;
   const message = `${rule.name} needs coordination: ${describeReason(reason, edge, from)}; ${input}`;
   const order =
     `order: deliver ${edge.from} in one agreed order before ${rule.name} reads it — a single owner per ${gate}, ` +
@@ -191,10 +194,10 @@ export function explain(finding: Finding, rule: IrRule, context: ExplainContext)
       const pair = finding.join!;
       const left = rule.atoms[pair.left]!.collection;
       const right = rule.atoms[pair.right]!.collection;
-      const perTick = [left, right].filter((c) => ["scratch", "channel", "input", "output", "periodic"].includes(context.labels.kind(c) ?? ""));
+      const perTick = [...new Set([left, right].filter((c) => ["scratch", "channel", "input", "output", "periodic"].includes(context.labels.kind(c) ?? "")))];
       const on = pair.leftColumns.length > 0 ? ` on ${columnList(context.labels.schema(left), pair.leftColumns)}` : " (a cross product)";
       return {
-        message: `${rule.name} is not confluent: the join of ${left} and ${right}${on} needs both in one tick, both are asynchronous (from ${sources}) and ${list([...new Set(perTick)])} holds only this tick's tuples`,
+        message: `${rule.name} is not confluent: the join of ${left} and ${right}${on} needs both in one tick, both are asynchronous (from ${sources}) and ${list(perTick)} ${perTick.length > 1 ? "hold" : "holds"} only this tick's tuples`,
         help: `persist: store both sides first (e.g. \`${perTick[0] ?? left}_log(...) <= ${perTick[0] ?? left}(...);\` into a table) and join the tables, so a match no longer needs both in one tick`,
         fix: "persist",
         seal: null,
