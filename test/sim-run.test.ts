@@ -154,6 +154,25 @@ describe("the network", () => {
     ]);
   });
 
+  it("lets a program's own retries cope with loss: std/delivery resends until acknowledged", async () => {
+    const sender = 'import "std/delivery" as d;\ninput send(dst: addr, ident: int, payload: string);\nd.pipe_in(t, me(), i, p) <= send(t, i, p);\n';
+    const receiver = 'import "std/delivery" as d;\noutput got(src: addr, ident: int, payload: any);\ngot(s, i, p) <= d.pipe_out(_, s, i, p);\n';
+    const topology = {
+      network: { delay: [1, 50], loss: 0.5 },
+      inputs: { a: [{ at: 0, arrivals: { send: [["b", 1, "x"], ["b", 2, "y"], ["b", 3, "z"]] } }] },
+      until: 60_000,
+    };
+    for (const seed of [1, 2, 3]) {
+      const result = await run({ a: sender, b: receiver }, topology, seed);
+      expect(result.statistics.dropped).toBeGreaterThan(0);
+      expect(result.nodes.get("b")!.outputs["got"]).toEqual([
+        ["a", 1, "x"],
+        ["a", 2, "y"],
+        ["a", 3, "z"],
+      ]);
+    }
+  });
+
   it("drops messages to addresses that name no node, and messages the receiver has no channel for", async () => {
     const result = await run({ a: SENDER, b: "input x(n: int);\n" }, { inputs: { a: [{ at: 0, arrivals: { start: [["nobody", 1], ["b", 2]] } }] } });
     const reasons = result.schedule.filter((entry) => entry.kind === "drop").map((entry) => entry.kind === "drop" && [entry.node, entry.reason]);

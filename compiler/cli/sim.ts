@@ -1,28 +1,39 @@
 // `hydro sim topology.json [--seed N] [--schedules N] [--format text|json] [--trace]` — run the
-// nodes of a topology in one process on a simulated network, once per seed, and report whether
-// every schedule ends with the same outputs and state: a dynamic confluence check beside the
-// static one of `hydro check`.
-// In: the topology file (below) and the options. Out: the report on stdout; exit 0 when all
-// schedules agree (or the one schedule ran), 1 when two schedules end differently, 2 on errors
-// (bad topology, a program that does not compile, a run that never ends). Errors in the
-// topology are located (topology.json:line:col, HY5004-HY5006) and all reported at once.
+// nodes of a topology in one process on a simulated network, once per seed (seed, seed + 1, …),
+// and report whether every schedule ends with the same outputs and state: a dynamic confluence
+// check beside the static one of `hydro check`.
+// In: the topology file (below) and the options. Out: the report on stdout — per schedule a
+// summary line; then "agree: …", or "diverge: …" with the outcome classes, the first differing
+// tuple (node, output or state, collection), the tick that emitted it, and the two schedules as
+// seen by the node where they part (what it received, in order, up to the first difference); with
+// one schedule, each node's final outputs and state. Exit 0 when all schedules agree (or the one
+// schedule ran), 1 when two schedules end differently, 2 on errors (bad usage, a bad topology, a
+// program that does not compile, a run that never ends). Topology errors are located
+// (topology.json:line:col with a code frame, HY5004-HY5006) and all reported at once.
 //
 // The topology (times in simulated milliseconds; program paths relative to the topology file;
-// a channel's `@` address is a node name):
+// a node's name is its address: me(), a channel's `@` column):
 //   {"nodes": [{"name": "server1", "program": "cart.hydro"}, {"name": "client", "program": "client.hydro"}],
 //    "network": {"delay": [1, 10], "reorder": true, "duplicate": 0.1, "loss": 0.05,
 //                "partitions": [{"from": 100, "to": 400, "groups": [["server1"], ["server2"]]}]},
 //    "crashes": [{"node": "server1", "at": 50, "restart": 300}],
-//    "inputs": {"client": [{"at": 0, "arrivals": {"action": [["server1", 1, "apples", 2]]}}]},
+//    "inputs": {"client": [{"at": 0, "arrivals": {"act": [[1, "apples", 2, 1]]}}]},
 //    "until": 5000,
 //    "compare": ["outputs", "state"]}
-// Only "nodes" is required. network defaults: delay [1, 10], reorder true, no duplicates, no
-// loss, no partitions. A node named in no group of a partition reaches every node. Without
-// "until" a run ends when nothing is in flight (timer firings alone do not keep it going).
-// `periodic` collections fire every period from an offset drawn per node, with the firing
-// number (1, 2, …) as their tuple. A crashed node loses what reaches it while down and restarts
-// from the state of its last committed tick. Every node runs tick 0 at time 0; scripted inputs
-// at time 0 arrive in it.
+// Only "nodes" is required. Network defaults: delay [1, 10] (uniform, whole ms), reorder true
+// (false: each sender→receiver link delivers in send order), no duplicates, no loss, no
+// partitions. Loss drops each copy of a message for good: a program that must survive it
+// retries on its own (std/delivery resends on a `periodic` until acknowledged). A partition
+// loses what crosses it, when sent or when arriving; a node named in no group reaches everyone.
+// A crashed node loses what reaches it while down and restarts (if "restart" is given) from the
+// state of its last committed tick, as a service started with --state would. "compare" names
+// what must agree: each node's outputs (the union over all its ticks) and/or its final tables
+// and lattices. Without "until" a run ends when nothing is in flight (timer firings alone do not
+// keep it going). Every node runs tick 0 at time 0 (scripted inputs at time 0 arrive in it), then
+// a tick per batch of arrivals at one instant, or while it has pending work; `periodic`
+// collections fire every period from an offset drawn per node, their tuple the firing number
+// (1, 2, …). The seed fixes every delay, loss, duplicate and timer offset, and each node's
+// now() (the simulated time), random() and uuid(): the same seed replays the same run.
 
 import { Command } from "commander";
 import { readFileSync } from "node:fs";
