@@ -218,10 +218,15 @@ describe("crashes", () => {
     expect(result.nodes.get("a")!.ticks).toBe(1);
   });
 
-  it("loses scripted inputs given while the node is down", async () => {
-    const result = await run({ a: SENDER, b: RECEIVER }, { crashes: [{ node: "a", at: 10, restart: 20 }], inputs: starts([[15, 1]]) });
-    expect(result.schedule.find((entry) => entry.kind === "input")).toMatchObject({ time: 15, node: "a", dropped: true });
-    expect(result.statistics.sent).toBe(0);
+  it("loses scripted inputs given while the node is down, from its crash time to its restart time", async () => {
+    const result = await run({ a: SENDER, b: RECEIVER }, { crashes: [{ node: "a", at: 10, restart: 20 }], inputs: starts([[10, 1], [15, 2], [20, 3]]) });
+    const inputs = result.schedule.filter((entry) => entry.kind === "input");
+    expect(inputs.map((entry) => [entry.time, entry.kind === "input" && entry.dropped === true])).toEqual([
+      [10, true],
+      [15, true],
+      [20, false],
+    ]);
+    expect(result.nodes.get("b")!.outputs["got"]).toEqual([["a", 3]]);
   });
 });
 

@@ -151,13 +151,15 @@ class Simulation {
   }
 
   run(): RunResult {
-    // Inputs first, so that inputs at time 0 arrive in tick 0 with the facts, as the first
-    // stdio line does; then crashes; then every node's tick 0.
-    for (const input of this.topology.inputs) this.add({ kind: "input", time: input.at, node: input.node, arrivals: arrivalsJson(input.arrivals) });
+    // Among events at one instant, crashes and restarts come first (a node is down from its
+    // crash time on, and up again from its restart time on), then scripted inputs (so inputs at
+    // time 0 arrive in tick 0 with the facts, as the first stdio line does), then every node's
+    // tick 0; events added later at the same instant follow.
     for (const crash of this.topology.crashes) {
       this.add({ kind: "crash", time: crash.at, node: crash.node });
       if (crash.restart !== null) this.add({ kind: "restart", time: crash.restart, node: crash.node });
     }
+    for (const input of this.topology.inputs) this.add({ kind: "input", time: input.at, node: input.node, arrivals: arrivalsJson(input.arrivals) });
     for (const node of this.nodes.values()) this.scheduleTick(node);
     this.startTimers();
 
