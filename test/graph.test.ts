@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
+import { analyzeProgram } from "../compiler/calm/index.ts";
 import { graphCommand } from "../compiler/cli/graph.ts";
 import type { CliContext } from "../compiler/cli/io.ts";
 import { drawGraph } from "../compiler/graph.ts";
@@ -46,7 +47,7 @@ const MERMAID = `flowchart LR
   end
   subgraph stratum_1["stratum 1"]
     c_unreachable[("unreachable (table)")]
-    c_degree(["degree (output)"])
+    c_degree(["degree (output, label Bot)"])
   end
   c_edge -->|"path#1"| c_path
   c_path -->|"path#2"| c_path
@@ -56,11 +57,11 @@ const MERMAID = `flowchart LR
   c_degree -.->|"report#1 send"| c_report
   c_tick -.->|"report#1 send"| c_report
   c_degree -.->|"seen#1 next"| c_seen
-  c_seen -.->|"seen#2 delete"| c_seen
-  c_tick -.->|"seen#2 delete"| c_seen
+  c_seen -.->|"seen#2 delete CALM003"| c_seen
+  c_tick -.->|"seen#2 delete CALM003"| c_seen
   linkStyle 3,4 stroke:#d33,color:#d33,stroke-dasharray:6 4
   linkStyle 5,6,7 stroke-dasharray:2 4
-  linkStyle 8,9 stroke:#d33,color:#d33,stroke-dasharray:2 4
+  linkStyle 8,9 stroke:#dd3333,color:#dd3333,stroke-width:3px,stroke-dasharray:2 4
   classDef async fill:#fff1c2,stroke:#b58900,stroke-width:2px
   class c_tick,c_report async
   classDef input fill:#e3eefc,stroke:#268bd2
@@ -86,7 +87,7 @@ const DOT = `digraph "test" {
     label="stratum 1";
     style=rounded; color="#888888";
     "unreachable" [label="unreachable\\ntable", shape=cylinder];
-    "degree" [label="degree\\noutput", shape=box, peripheries=2, style=filled, fillcolor="#e6f4e6"];
+    "degree" [label="degree\\noutput, label Bot", shape=box, peripheries=2, style=filled, fillcolor="#e6f4e6"];
   }
   "edge" -> "path" [label="path#1"];
   "path" -> "path" [label="path#2"];
@@ -96,25 +97,54 @@ const DOT = `digraph "test" {
   "degree" -> "report" [label="report#1 send", style=dotted];
   "tick" -> "report" [label="report#1 send", style=dotted];
   "degree" -> "seen" [label="seen#1 next", style=dotted];
-  "seen" -> "seen" [label="seen#2 delete", style=dotted, color="#dd3333", fontcolor="#dd3333"];
-  "tick" -> "seen" [label="seen#2 delete", style=dotted, color="#dd3333", fontcolor="#dd3333"];
+  "seen" -> "seen" [label="seen#2 delete CALM003", style=dotted, color="#dd3333", fontcolor="#dd3333", penwidth=3];
+  "tick" -> "seen" [label="seen#2 delete CALM003", style=dotted, color="#dd3333", fontcolor="#dd3333", penwidth=3];
 }
 `;
 
+function draw(ir: IrProgram, format: "mermaid" | "dot"): string {
+  return drawGraph(ir, format, analyzeProgram(ir));
+}
+
 describe("drawGraph", () => {
-  it("draws Mermaid with strata, source shapes, and marked non-monotone and temporal edges", () => {
-    expect(drawGraph(lower(sample), "mermaid")).toBe(MERMAID);
+  it("draws Mermaid with strata, source shapes, marked non-monotone and temporal edges, and coordination points", () => {
+    expect(draw(lower(sample), "mermaid")).toBe(MERMAID);
   });
 
   it("draws DOT with one cluster per stratum", () => {
-    expect(drawGraph(lower(sample), "dot")).toBe(DOT);
+    expect(draw(lower(sample), "dot")).toBe(DOT);
   });
 
   it("does not depend on the order of the edge list", () => {
     const ir = lower(sample);
     const shuffled: IrProgram = { ...ir, edges: [...ir.edges].reverse() };
-    expect(drawGraph(shuffled, "mermaid")).toBe(MERMAID);
-    expect(drawGraph(shuffled, "dot")).toBe(DOT);
+    expect(draw(shuffled, "mermaid")).toBe(MERMAID);
+    expect(draw(shuffled, "dot")).toBe(DOT);
+  });
+
+  it("draws without verdicts: no codes, no labels, non-monotone edges still red", () => {
+    const mermaid = drawGraph(lower(sample), "mermaid");
+    expect(mermaid).not.toContain("CALM");
+    expect(mermaid).not.toContain("label");
+    expect(mermaid).toContain('c_degree(["degree (output)"])');
+    expect(mermaid).toContain("linkStyle 8,9 stroke:#d33,color:#d33,stroke-dasharray:2 4");
+    const dot = drawGraph(lower(sample), "dot");
+    expect(dot).toContain('"seen" -> "seen" [label="seen#2 delete", style=dotted, color="#dd3333", fontcolor="#dd3333"];');
+  });
+
+  it("marks every edge of a not-confluent rule from a verdict map, monotone edges included", () => {
+    const built = program(
+      [collection("a", "channel", "@to: addr, x: int"), collection("b", "channel", "@to: addr, x: int"), collection("both", "output", "x: int")],
+      [rule("both", "<=", ["x"], [atom("a", "_", "x"), atom("b", "_", "x")])],
+    );
+    const verdicts = { rules: [{ id: 0, verdict: "not-confluent" as const, code: "CALM002" }], outputs: [{ name: "both", label: "D" as const }] };
+    const mermaid = drawGraph(lower(built), "mermaid", verdicts);
+    expect(mermaid).toContain('c_a -->|"both#1 CALM002"| c_both');
+    expect(mermaid).toContain('c_b -->|"both#1 CALM002"| c_both');
+    expect(mermaid).toContain("linkStyle 0,1 stroke:#dd3333,color:#dd3333,stroke-width:3px\n");
+    expect(mermaid).toContain('c_both(["both (output, label D)"])');
+    const dot = drawGraph(lower(built), "dot", verdicts);
+    expect(dot).toContain('"a" -> "both" [label="both#1 CALM002", color="#dd3333", fontcolor="#dd3333", penwidth=3];');
   });
 
   it("draws one edge for a rule that reads a collection twice", () => {
@@ -179,6 +209,25 @@ describe("hydro graph", () => {
     good,
     "input edge(from: int, to: int);\ntable path(from: int, to: int);\npath(x, y) <= edge(x, y);\npath(x, z) <= path(x, y), edge(y, z);\n",
   );
+  const votes = join(directory, "votes.hydro");
+  writeFileSync(
+    votes,
+    [
+      "channel vote(@to: addr, voter: string, tx: int);",
+      "table votes(voter: string, tx: int);",
+      "output tally(tx: int, n: int);",
+      "output pending(tx: int);",
+      "output local(x: int);",
+      "votes(v, t) <= vote(_, v, t);",
+      "tally(t, count()) <= votes(_, t);",
+      '@coordinated("one coordinator decides")',
+      "pending(t) <= votes(_, t), !tally(t, _);",
+      "local(x) <= x in range(0, 3);",
+      "table stamp(at: int);",
+      "stamp(now() + x) <= x in range(0, 1);",
+      "",
+    ].join("\n"),
+  );
   const bad = join(directory, "cycle.hydro");
   writeFileSync(bad, "input node(x: int);\ntable a(x: int);\na(x) <= node(x), !a(x);\n");
 
@@ -194,6 +243,35 @@ describe("hydro graph", () => {
     const result = run([good, "--format", "dot"]);
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain('"edge" -> "path" [label="path#1"];');
+  });
+
+  it("marks the coordination points hydro check reports, and each output's label", () => {
+    const result = run([votes]);
+    expect(result.exitCode).toBe(0);
+    const lines = result.stdout.split("\n");
+    const edges = lines.filter((line) => line.includes("-->") || line.includes("-.->"));
+    expect(edges).toEqual([
+      '  c_vote -->|"votes#1"| c_votes',
+      '  c_votes -.->|"tally#1 agg count CALM001"| c_tally',
+      '  c_votes -->|"pending#1 ack CALM001"| c_pending',
+      '  c_tally -.->|"pending#1 ¬ ack CALM001"| c_pending',
+    ]);
+    expect(lines).toContain("  linkStyle 1 stroke:#dd3333,color:#dd3333,stroke-width:3px,stroke-dasharray:6 4");
+    expect(lines).toContain("  linkStyle 2 stroke:#e69500,color:#e69500,stroke-width:2px");
+    expect(lines).toContain('    c_tally(["tally (output, label D)"])');
+    expect(lines).toContain('    c_local(["local (output, label Bot)"])');
+    // A point without a body edge (now() over a range) marks its head.
+    expect(lines).toContain('    c_stamp[("stamp (table, stamp#1 CALM009)")]');
+    expect(lines).toContain("  class c_stamp coordination");
+  });
+
+  it("marks the same points in DOT", () => {
+    const result = run([votes, "--format", "dot"]);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('"votes" -> "tally" [label="tally#1 agg count CALM001", style=dashed, color="#dd3333", fontcolor="#dd3333", penwidth=3];');
+    expect(result.stdout).toContain('"votes" -> "pending" [label="pending#1 ack CALM001", color="#e69500", fontcolor="#e69500", penwidth=2];');
+    expect(result.stdout).toContain('"tally" [label="tally\\noutput, label D", shape=box');
+    expect(result.stdout).toContain('"stamp" [label="stamp\\ntable\\nstamp#1 CALM009", shape=cylinder, color="#dd3333", penwidth=3];');
   });
 
   it("exits 2 with located diagnostics when the program does not compile", () => {

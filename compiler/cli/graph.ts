@@ -1,9 +1,12 @@
 // `hydro graph FILE [--format mermaid|dot]` — the program's dataflow with strata and
 // coordination points marked (graph.ts). In: one .hydro file. Out: the drawing on stdout (exit 0),
 // or located diagnostics on stderr and exit 2 when the program does not compile.
+// The points come from the same CALM analysis as `hydro check` (its default options), so the
+// drawing and the check never disagree; the analysis's findings are not printed here.
 
 import { Command, Option } from "commander";
 import { resolve } from "node:path";
+import { analyzeProgram } from "../calm/index.ts";
 import { drawGraph, type GraphFormat } from "../graph.ts";
 import { nodeHost } from "../host.ts";
 import { compileToIr } from "../index.ts";
@@ -12,7 +15,7 @@ import { EXIT_ERRORS, EXIT_OK, type CliContext, type CommandFactory } from "./io
 
 export const graphCommand: CommandFactory = (context: CliContext) =>
   new Command("graph")
-    .description("draw the dataflow of a .hydro program: collections, strata, non-monotone and temporal edges")
+    .description("draw the dataflow of a .hydro program: collections, strata, non-monotone and temporal edges, coordination points and output labels")
     .argument("<file>", "the .hydro program")
     .addOption(new Option("--format <format>", "the drawing language").choices(["mermaid", "dot"]).default("mermaid"))
     .action((file: string, options: { format: GraphFormat }) => {
@@ -32,6 +35,6 @@ function graph(file: string, format: GraphFormat, context: CliContext): number {
   const report = formatDiagnostics(result.diagnostics, result.sources, { colors: io.colors, cwd: io.cwd });
   if (report) io.stderr(report.endsWith("\n") ? report : `${report}\n`);
   if (result.ir === null) return EXIT_ERRORS;
-  io.stdout(drawGraph(result.ir, format));
+  io.stdout(drawGraph(result.ir, format, analyzeProgram(result.ir)));
   return EXIT_OK;
 }
