@@ -457,8 +457,8 @@ export class Relation {
   // Semi-naive deltas
 
   /**
-   * Starts a semi-naive fixpoint: from now on, rows added or grown go to the next delta. The
-   * first round reads full contents, so the first delta is empty.
+   * Starts a semi-naive fixpoint: the first delta is every row present, and from now on rows
+   * added or grown go to the next delta.
    */
   beginFixpoint(): void {
     if (this.nextStamp.length < this.capacity) {
@@ -466,9 +466,15 @@ export class Relation {
       this.deltaStamp = grownInt32(this.deltaStamp, this.capacity);
     }
     if (this.nextRows.length < 16) this.nextRows = new Int32Array(16);
+    if (this.delta.length < this.size) this.delta = new Int32Array(Math.max(16, this.size));
     this.stamp++;
-    this.deltaSize = 0;
-    this.deltaStampValue = 0;
+    for (let row = 0; row < this.size; row++) {
+      this.delta[row] = row;
+      this.deltaStamp[row] = this.stamp;
+    }
+    this.deltaSize = this.size;
+    this.deltaStampValue = this.stamp;
+    this.stamp++;
     this.nextSize = 0;
     this.tracking = true;
   }

@@ -265,6 +265,9 @@ export class ExpressionEmitter {
       }
       case "entry_lww":
         return `new ${runtime("LwwValue")}(${plain(0)}, ${plain(1)}, ${plain(2)})`;
+      case "pair":
+        // The checker lifted each side into its lattice; a pair value is their 2-element array.
+        return `([${this.value(args[0]!)}, ${this.value(args[1]!)}] as const)`;
       default:
         throw new Error(`no implementation for the built-in ${expression.function}`);
     }

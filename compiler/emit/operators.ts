@@ -66,6 +66,10 @@ export class PlanEmitter implements FunctionContext {
   private loops = 0;
   private readonly label: string;
   private substitutions = new Map<IrExpression, string>();
+  /** Index probes computed in an outer loop because their keys were known there: operator → first row. */
+  private readonly hoisted = new Map<IrOperator, string>();
+  /** With no group columns: the local holding the one group, -1 until the first binding. */
+  private singleGroup: string | null = null;
   private aggregateResults: ((index: number) => string) | null = null;
 
   constructor(
@@ -186,12 +190,14 @@ export class PlanEmitter implements FunctionContext {
     // condition on constants); inside loops a rejection is a `continue`.
     const labelled = this.rejectsOutsideLoops();
     if (labelled) this.body.open(`${this.label}:`);
-    for (const operator of this.plan.operators) {
+    for (let position = 0; position < this.plan.operators.length; position++) {
+      const operator = this.plan.operators[position]!;
       if (operator.kind === "aggregate") {
         this.accumulate(operator, aggregation!);
         break;
       }
       this.operator(operator);
+      if (operator.kind === "scan" || operator.kind === "join" || operator.kind === "flatten") this.hoistProbes(position);
     }
     while (this.loops > 0) {
       this.body.close();
@@ -298,11 +304,12 @@ export class PlanEmitter implements FunctionContext {
       this.body.line(`const ${row} = ${delta}[${position}]!;`);
     } else if (indexed.length > 0) {
       const index = this.memberLocal(indexLocalName(collection, indexed), this.members.index(operator.collection, indexed.map((p) => layout.plainIndex[p]!)));
-      indexed.forEach((position, i) => {
-        const column = operator.columns[position] as ColumnPattern & { kind: "match" };
-        this.body.line(`${index}.key[${i}] = ${this.exprs.code(column.value, codeKindOf(collection.columns[position]!.type))};`);
-      });
-      this.body.open(`for (let ${row} = ${index}.find(); ${row} !== -1; ${row} = ${index}.next[${row}]!)`);
+      let first = this.hoisted.get(operator);
+      if (first === undefined) {
+        this.stageKey(index, collection, operator.columns, indexed);
+        first = `${index}.find()`;
+      }
+      this.body.open(`for (let ${row} = ${first}; ${row} !== -1; ${row} = ${index}.next[${row}]!)`);
     } else {
       const size = this.scope.claim(`${relation}Size`);
       this.body.line(`const ${size} = ${relation}.size;`);
@@ -314,6 +321,46 @@ export class PlanEmitter implements FunctionContext {
       if (column.kind !== "match" || indexed.includes(position)) return;
       this.body.line(`if (${this.mismatch(collection, layout, relation, row, position, column.value)}) ${this.reject()}`);
     });
+  }
+
+  private stageKey(index: string, collection: IrCollection, columns: readonly ColumnPattern[], positions: readonly number[]): void {
+    positions.forEach((position, i) => {
+      const column = columns[position] as ColumnPattern & { kind: "match" };
+      this.body.line(`${index}.key[${i}] = ${this.exprs.code(column.value, codeKindOf(collection.columns[position]!.type))};`);
+    });
+  }
+
+  /**
+   * Loop-invariant probes: a join nested inside further loops whose index key is already known
+   * here is probed once here, not once per iteration of the loops in between (same generation:
+   * the parent's children are looked up once per delta tuple, not once per sibling).
+   */
+  private hoistProbes(position: number): void {
+    const operators = this.plan.operators;
+    let crossedLoop = false;
+    for (let i = position + 1; i < operators.length; i++) {
+      const operator = operators[i]!;
+      if (operator.kind === "aggregate" || operator.kind === "sink") return;
+      if (operator.kind === "join" && crossedLoop && operator.source === "full" && !this.hoisted.has(operator)) {
+        const collection = this.members.collection(operator.collection);
+        const layout = columnLayout(collection);
+        const indexed = operator.keyColumns.filter((column) => layout.plainIndex[column]! >= 0);
+        const known = indexed.every((column) => {
+          const pattern = operator.columns[column]!;
+          return pattern.kind === "match" && [...variablesOf(pattern.value)].every((variable) => this.slots.has(variable));
+        });
+        if (indexed.length > 0 && known) {
+          const index = this.memberLocal(indexLocalName(collection, indexed), this.members.index(operator.collection, indexed.map((p) => layout.plainIndex[p]!)));
+          const first = this.scope.claim(`${index}First`);
+          this.stageKey(index, collection, operator.columns, indexed);
+          this.body.line(`const ${first} = ${index}.find();`);
+          // Nothing to join with: no binding of the loops in between can get through.
+          this.body.line(`if (${first} === -1) ${this.reject()}`);
+          this.hoisted.set(operator, first);
+        }
+      }
+      if (operator.kind === "scan" || operator.kind === "join" || operator.kind === "flatten") crossedLoop = true;
+    }
   }
 
   private bindColumns(collection: IrCollection, layout: ColumnLayout, relation: string, row: string, columns: readonly ColumnPattern[]): void {
@@ -397,10 +444,7 @@ export class PlanEmitter implements FunctionContext {
 
   private indexFor(name: string, collection: IrCollection, layout: ColumnLayout, positions: readonly number[], columns: readonly ColumnPattern[]): string {
     const index = this.memberLocal(indexLocalName(collection, positions), this.members.index(name, positions.map((p) => layout.plainIndex[p]!)));
-    positions.forEach((position, i) => {
-      const column = columns[position] as ColumnPattern & { kind: "match" };
-      this.body.line(`${index}.key[${i}] = ${this.exprs.code(column.value, codeKindOf(collection.columns[position]!.type))};`);
-    });
+    this.stageKey(index, collection, columns, positions);
     return index;
   }
 
@@ -448,6 +492,11 @@ export class PlanEmitter implements FunctionContext {
     const field = this.members.aggregation(this.rule, groupKinds, kinds, bindingWidth);
     const local = this.memberLocal("groups", field);
     this.body.line(`${local}.reset();`);
+    if (operator.group.length === 0) {
+      // One group at most: found once, on the first binding.
+      this.singleGroup = this.scope.claim("group");
+      this.body.line(`let ${this.singleGroup} = -1;`);
+    }
     return local;
   }
 
@@ -484,11 +533,17 @@ export class PlanEmitter implements FunctionContext {
       });
       this.body.line(`if (!${groups}.firstBinding()) ${this.reject()}`);
     }
-    operator.group.forEach((expression, i) => {
-      this.body.line(`${groups}.key[${i}] = ${this.exprs.code(expression, codeKindOf(plainTypeOf(expression.type)))};`);
-    });
-    const group = this.scope.claim("group");
-    this.body.line(`const ${group} = ${groups}.group();`);
+    let group: string;
+    if (this.singleGroup !== null) {
+      group = this.singleGroup;
+      this.body.line(`if (${group} === -1) ${group} = ${groups}.group();`);
+    } else {
+      operator.group.forEach((expression, i) => {
+        this.body.line(`${groups}.key[${i}] = ${this.exprs.code(expression, codeKindOf(plainTypeOf(expression.type)))};`);
+      });
+      group = this.scope.claim("group");
+      this.body.line(`const ${group} = ${groups}.group();`);
+    }
     operator.aggregates.forEach((aggregate, i) => {
       const argument = aggregate.argument;
       switch (aggregateKind(aggregate)) {

@@ -175,20 +175,18 @@ class MethodsWriter {
   }
 
   write(writer: CodeWriter): void {
+    // Plans get a method when something calls them: a recursive rule's full plan is not called
+    // when its variants cover the first round, and must not cost the indexes it would need.
     const planMethods = new Map<IrPlan, string>();
-    const ruleMethods = new CodeWriter();
-    for (const rule of this.program.rules) {
-      rule.plans.forEach((plan) => {
+    const method = (rule: IrRule, plan: IrPlan): string => {
+      let name = planMethods.get(plan);
+      if (name === undefined) {
         const suffix = plan.deltaAtom === null ? "" : `Delta${pascalCase(rule.atoms[plan.deltaAtom]!.collection)}`;
-        const name = this.members.method(`${camelCase(rule.name)}${suffix}`);
+        name = this.members.method(`${camelCase(rule.name)}${suffix}`);
         planMethods.set(plan, name);
-        ruleMethods.line();
-        ruleMethods.doc(this.describePlan(rule, plan));
-        ruleMethods.open(`private ${name}(): void`);
-        new PlanEmitter(this.module, this.members, rule, plan).emit(ruleMethods);
-        ruleMethods.close();
-      });
-    }
+      }
+      return name;
+    };
 
     const strataMethods = new CodeWriter();
     const stratumNames: string[] = [];
@@ -198,17 +196,29 @@ class MethodsWriter {
       const name = this.members.method(`stratum${stratum.index}`);
       stratumNames.push(name);
       strataMethods.line();
-      this.writeStratum(strataMethods, name, stratum, rules, planMethods);
+      this.writeStratum(strataMethods, name, stratum, rules, (plan) => method(rules.find((rule) => rule.plans.includes(plan))!, plan));
+    }
+    const temporal = this.program.rules.filter((rule) => rule.operator !== "<=");
+    const temporalCalls = temporal.map((rule) => `this.${method(rule, rule.plans[0]!)}(); // ${rule.name} (${rule.operator})`);
+
+    const ruleMethods = new CodeWriter();
+    for (const rule of this.program.rules) {
+      for (const plan of rule.plans) {
+        const name = planMethods.get(plan);
+        if (name === undefined) continue;
+        ruleMethods.line();
+        ruleMethods.doc(this.describePlan(rule, plan));
+        ruleMethods.open(`private ${name}(): void`);
+        new PlanEmitter(this.module, this.members, rule, plan).emit(ruleMethods);
+        ruleMethods.close();
+      }
     }
 
     writer.line();
     writer.doc("Step 3 of a tick: every stratum to its fixpoint, in order; then the rules that act on later ticks.");
     writer.open("protected evaluate(): void");
     for (const name of stratumNames) writer.line(`this.${name}();`);
-    for (const rule of this.program.rules) {
-      if (rule.operator === "<=") continue;
-      writer.line(`this.${planMethods.get(rule.plans[0]!)}(); // ${rule.name} (${rule.operator})`);
-    }
+    for (const call of temporalCalls) writer.line(call);
     writer.close();
     writer.line();
     this.writeFacts(writer);
@@ -230,8 +240,8 @@ class MethodsWriter {
     return source.text.slice(rule.span.start, rule.span.end).replace(/\s+/g, " ").trim();
   }
 
-  private writeStratum(writer: CodeWriter, name: string, stratum: IrStratum, rules: readonly IrRule[], plans: ReadonlyMap<IrPlan, string>): void {
-    const call = (plan: IrPlan) => `this.${plans.get(plan)}();`;
+  private writeStratum(writer: CodeWriter, name: string, stratum: IrStratum, rules: readonly IrRule[], method: (plan: IrPlan) => string): void {
+    const call = (plan: IrPlan) => `this.${method(plan)}();`;
     const own = new Set(stratum.collections);
     const recursive = rules.filter((rule) => rule.plans.length > 1 || (stratum.recursive && readsAny(rule, own)));
     const label = `stratum ${stratum.index}${stratum.recursive ? " (recursive)" : ""}: ${stratum.collections.join(", ")}`;
@@ -246,8 +256,8 @@ class MethodsWriter {
     for (const { collection, local } of locals) writer.line(`const ${local} = ${this.members.relation(collection)};`);
     for (const rule of rules) if (!recursive.includes(rule)) writer.line(`${call(rule.plans[0]!)} // ${rule.name}: reads nothing of this stratum`);
     for (const { local } of locals) writer.line(`${local}.beginFixpoint();`);
-    writer.comment("First round: full contents.");
-    for (const rule of recursive) writer.line(`${call(rule.plans[0]!)} // ${rule.name}`);
+    writer.comment("First round: each rule once, its delta being everything derived so far.");
+    for (const rule of recursive) writer.line(`${call(firstRound(rule))} // ${rule.name}`);
     writer.comment("Then each round joins only what the previous round added.");
     writer.open("for (;;)");
     writer.line("let changed = false;");
@@ -305,6 +315,15 @@ class FactContext implements FunctionContext {
   constantCode(kind: CodeKind, value: unknown): string {
     return `${kind === "string" ? this.strings : this.json}.intern(${JSON.stringify(value)})`;
   }
+}
+
+/**
+ * The plan of a recursive rule's first round: a delta variant (its delta atom first, reading
+ * every row), which needs no index on the recursive relation, unlike the full plan's join
+ * order; the full plan when the rule aggregates or has no variant.
+ */
+function firstRound(rule: IrRule): IrPlan {
+  return rule.aggregates.length === 0 && rule.plans.length > 1 ? rule.plans[1]! : rule.plans[0]!;
 }
 
 function readsAny(rule: IrRule, collections: ReadonlySet<string>): boolean {

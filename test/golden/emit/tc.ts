@@ -64,9 +64,9 @@ const SCHEMA: ProgramSchema = {
  * subscribe to outputs and sends. See runtime/program.ts for the API and the tick's steps.
  */
 export class Tc extends ProgramNode<TcTypes> {
-  private readonly edgeRelation = this.relation("edge");
   private readonly pathRelation = this.relation("path");
   private readonly reachRelation = this.relation("reach");
+  private readonly edgeRelation = this.relation("edge");
   private readonly edgeByX = this.edgeRelation.index([0]);
 
   constructor(options: NodeOptions = {}) {
@@ -88,9 +88,9 @@ export class Tc extends ProgramNode<TcTypes> {
     this.path1(); // path#1: reads nothing of this stratum
     pathRelation.beginFixpoint();
     reachRelation.beginFixpoint();
-    // First round: full contents.
-    this.path2(); // path#2
-    this.reach1(); // reach#1
+    // First round: each rule once, its delta being everything derived so far.
+    this.path2DeltaPath(); // path#2
+    this.reach1DeltaPath(); // reach#1
     // Then each round joins only what the previous round added.
     for (;;) {
       let changed = false;
@@ -125,31 +125,6 @@ export class Tc extends ProgramNode<TcTypes> {
 
   /**
    * path#2 (line 10): path(x, z) <= path(x, y), edge(y, z);
-   * plan
-   *   scan path (x, y)
-   *   join edge on (x: y) → (y: z)
-   *   sink merge path (x, z)
-   */
-  private path2(): void {
-    const path = this.pathRelation;
-    const edge = this.edgeRelation;
-    const edgeByX = this.edgeByX;
-    const pathSize = path.size;
-    for (let pathRow = 0; pathRow < pathSize; pathRow++) {
-      const x = path.data[pathRow * 2]!;
-      const y = path.data[pathRow * 2 + 1]!;
-      edgeByX.key[0] = y;
-      for (let edgeRow = edgeByX.find(); edgeRow !== -1; edgeRow = edgeByX.next[edgeRow]!) {
-        const z = edge.data[edgeRow * 2 + 1]!;
-        path.tuple[0] = x;
-        path.tuple[1] = z;
-        path.insert();
-      }
-    }
-  }
-
-  /**
-   * path#2 (line 10): path(x, z) <= path(x, y), edge(y, z);
    * plan delta path (atom 0)
    *   scan path[delta] (x, y)
    *   join edge on (x: y) → (y: z)
@@ -171,25 +146,6 @@ export class Tc extends ProgramNode<TcTypes> {
         path.tuple[1] = z;
         path.insert();
       }
-    }
-  }
-
-  /**
-   * reach#1 (line 11): reach(x, y) <= path(x, y);
-   * plan
-   *   scan path (x, y)
-   *   sink merge reach (x, y)
-   */
-  private reach1(): void {
-    const path = this.pathRelation;
-    const reach = this.reachRelation;
-    const pathSize = path.size;
-    for (let pathRow = 0; pathRow < pathSize; pathRow++) {
-      const x = path.data[pathRow * 2]!;
-      const y = path.data[pathRow * 2 + 1]!;
-      reach.tuple[0] = x;
-      reach.tuple[1] = y;
-      reach.insert();
     }
   }
 
