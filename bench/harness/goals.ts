@@ -79,7 +79,9 @@ function ratioGoal(goal: string, value: number | null, reference: number | null,
 function absence(engine: EngineResult | undefined, label: string): string {
   if (!engine) return `${label}: not available`;
   if (engine.correct === false) return `${label}: wrong result`;
-  return `${label}: ${engine.failure ?? "no runs"}`;
+  const reason = engine.failure ?? "no runs";
+  // The full reason is in the table's notes; a goal line only needs to say which.
+  return `${label}: ${reason.length > 90 ? reason.slice(0, 89) + "…" : reason}`;
 }
 
 function dataGoals(result: WorkloadResult): Goal[] {
