@@ -2,6 +2,9 @@
 // with the verdict each README states — the disorderly cart, KVS reads and 2PC with a timeout
 // race diverge; the counted cart, the replicated store and 2PC with fast votes agree.
 
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runSim } from "./sim-harness.ts";
 
@@ -102,6 +105,16 @@ describe("the command's output", () => {
     expect(result.stdout).toContain("coordinator:\n  output outcome: [1,true] [2,false] [3,true]");
     expect(result.stdout).toContain("schedule of seed 1:");
     expect(result.stdout).toMatch(/ms {2}tick \d+ +p1 <- coordinator {2}prepare \["p1","coordinator",1\]/);
+  });
+
+  it("exits 2 when a run never becomes quiet, naming the seed and the node", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "hydro-sim-runaway-"));
+    writeFileSync(join(directory, "runaway.hydro"), "table c(n: int);\nc(0);\nc(n + 1) <+ c(n);\n");
+    writeFileSync(join(directory, "topology.json"), JSON.stringify({ nodes: [{ name: "a", program: "runaway.hydro" }] }));
+    const result = await runSim(["topology.json", "--schedules", "3"], directory);
+    expect(result.exitCode).toBe(2);
+    expect(result.stdout).toContain("error: seed 1 stopped early: node a ran 1000 ticks at time 0 without becoming quiet");
+    expect(result.stdout).not.toContain("seed 2");
   });
 
   it("answers --help", async () => {

@@ -81,7 +81,12 @@ export function explore(topology: Topology, programs: ReadonlyMap<string, Progra
       ...(options.keepSchedules ? { run } : {}),
     };
     runs.push(summary);
-    if (run.aborted !== undefined && aborted === null) aborted = summary;
+    if (run.aborted !== undefined) {
+      // A run that stopped early has no comparable outcome; the others would likely stop too.
+      aborted = summary;
+      if (reference === null) reference = run;
+      break;
+    }
     if (reference === null) reference = run;
     else if (divergence === null && outcome !== 0) {
       const difference = firstDifference(reference, run, topology.compare);

@@ -69,7 +69,7 @@ export interface RunResult {
 export interface RunOptions {
   /** Stop with `aborted` after this many events (default 2,000,000). */
   readonly maxEvents?: number;
-  /** Stop with `aborted` when one node runs this many ticks at one instant (default 10,000). */
+  /** Stop with `aborted` when one node runs this many ticks at one instant (default 1,000). */
   readonly maxTicksAtOneInstant?: number;
 }
 
@@ -124,7 +124,7 @@ class Simulation {
     options: RunOptions,
   ) {
     this.maxEvents = options.maxEvents ?? 2_000_000;
-    this.maxTicksAtOneInstant = options.maxTicksAtOneInstant ?? 10_000;
+    this.maxTicksAtOneInstant = options.maxTicksAtOneInstant ?? 1_000;
     this.network = new Network(topology.network, new Random(streamSeed(seed, "network")));
     const crashing = new Set(topology.crashes.map((crash) => crash.node));
     for (const spec of topology.nodes) {
