@@ -11,7 +11,7 @@ import { evaluateGoals, type EngineResult, type WorkloadResult } from "../bench/
 import { failureSummary } from "../bench/harness/measure.ts";
 import { parseOptions } from "../bench/harness/options.ts";
 import { formatResultsTable } from "../bench/harness/report.ts";
-import { judgeCounts, parseCountLines, parseJsonReport, readOutputCounts } from "../bench/harness/results.ts";
+import { judgeCounts, parseCountLines, parseJsonReport, parseSouffleOutput, readOutputCounts } from "../bench/harness/results.ts";
 import { formatCount, formatMebibytes, formatRange, formatRatio, formatSeconds, median, ratio, summarize } from "../bench/harness/stats.ts";
 import { formatTable } from "../bench/harness/table.ts";
 import { WORKLOADS, baselineName, selectWorkloads } from "../bench/harness/workloads.ts";
@@ -125,6 +125,11 @@ describe("counts", () => {
   it("reads name<TAB>count lines and ignores the rest", () => {
     expect(parseCountLines("path\t1999000\n")).toEqual({ path: 1_999_000 });
     expect(parseCountLines("hop3\t5\nopen3\t4\nsome banner\n")).toEqual({ hop3: 5, open3: 4 });
+  });
+
+  it("reads Soufflé's printsize lines and stdout output blocks", () => {
+    const text = "hop3\t2476946\nopen3\t2475927\n---------------\nfanout_sum\n===============\n2475927\n===============\n---------------\nfanout_max\nm\n===============\n492\n===============\n";
+    expect(parseSouffleOutput(text)).toEqual({ hop3: 2_476_946, open3: 2_475_927, fanout_sum: 2_475_927, fanout_max: 492 });
   });
 
   it("reads a hydro run output directory, one count per file", () => {

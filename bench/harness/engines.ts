@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CommandLine, Measurement } from "./measure.ts";
-import { parseCountLines, parseJsonReport, readOutputCounts, type Counts } from "./results.ts";
+import { parseCountLines, parseJsonReport, parseSouffleOutput, readOutputCounts, type Counts } from "./results.ts";
 import type { Workload } from "./workloads.ts";
 
 export type EngineKind = "hydro-run" | "hydro-embedded" | "typed" | "map-set" | "souffle" | "d2ts";
@@ -125,7 +125,7 @@ export function enginesFor(workload: Workload, context: EngineContext): { engine
       display: `bench/out/souffle/${workload.program} -F ${relativeData} -D -`,
       start: () => ({
         command: { executable: souffle, args: ["-F", data, "-D", "-"], node: false },
-        collect: fromStdout,
+        collect: (measurement) => ({ counts: parseSouffleOutput(measurement.stdout), errors: [] }),
         cleanup: () => {},
       }),
     });

@@ -22,6 +22,27 @@ export function parseCountLines(text: string): Counts {
 }
 
 /**
+ * Soufflé's stdout: `.printsize` lines (`path\t1999000`) and `.output R(IO=stdout)` blocks
+ * (`---------------`, the name, optionally a header line, `===============`, the rows,
+ * `===============`); a block whose one row is one integer gives that count.
+ */
+export function parseSouffleOutput(text: string): Counts {
+  const counts: Record<string, number> = { ...parseCountLines(text) };
+  const lines = text.split("\n").map((line) => line.trim());
+  for (let index = 0; index < lines.length; index++) {
+    if (lines[index] !== "---------------") continue;
+    const name = lines[index + 1];
+    const open = lines.indexOf("===============", index + 2);
+    const close = open < 0 ? -1 : lines.indexOf("===============", open + 1);
+    if (!name || close < 0) break;
+    const rows = lines.slice(open + 1, close).filter((line) => line !== "");
+    if (rows.length === 1 && /^-?\d+$/.test(rows[0]!)) counts[name] = Number(rows[0]);
+    index = close;
+  }
+  return counts;
+}
+
+/**
  * The counts in a `hydro run --out` directory: `path_size.csv` holding `1999000` gives
  * { path: 1999000 }. A file with no row (an aggregate over nothing) gives no entry; a file
  * with more than one row, or a row that is not one integer, is reported as an error, since the
