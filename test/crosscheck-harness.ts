@@ -325,7 +325,6 @@ export interface Outcome {
   readonly failures: readonly string[];
   /** False when work was still pending after the tick limit. */
   readonly quiet: boolean;
-  readonly ticks: number;
 }
 
 const SETTLE_LIMIT = 200;
@@ -348,9 +347,7 @@ export function runSchedule(program: CrosscheckProgram, Program: ProgramClass, s
   for (const collection of perTick) unionOf(`${collection.kind} ${collection.name}`, collection);
   const byName = new Map(program.ir.collections.map((c) => [c.name, c]));
   const failures: string[] = [];
-  let ticks = 0;
   const record = (result: TickResult): void => {
-    ticks++;
     if (result.failed) {
       failures.push(`tick ${result.tick}: ${result.error.message}`);
       return;
@@ -379,7 +376,7 @@ export function runSchedule(program: CrosscheckProgram, Program: ProgramClass, s
       collections[`${collection.kind} ${collection.name}`] = node.read(collection.name) as JsonValue[][];
     }
   }
-  return { collections, failures, quiet, ticks };
+  return { collections, failures, quiet };
 }
 
 /**
@@ -527,7 +524,6 @@ export interface Check {
   readonly difference: OutcomeDifference | null;
 }
 
-/** Runs the scenario's canonical schedule and its planned one on fresh nodes and compares them. */
 export interface CheckOptions {
   readonly agreement?: Agreement;
   /** Only differences in these collections count (see compareOutcomes). */
@@ -536,6 +532,7 @@ export interface CheckOptions {
   readonly observe?: (outcome: Outcome) => void;
 }
 
+/** Runs the scenario's canonical schedule and its planned one on fresh nodes and compares them. */
 export function checkScenario(program: CrosscheckProgram, Program: ProgramClass, scenario: Scenario, options: CheckOptions = {}): Check {
   const reference = canonicalSchedule(scenario);
   const other = plannedSchedule(scenario);
