@@ -27,7 +27,7 @@ export const BUILTIN_FUNCTIONS: readonly string[] = BUILTIN_NAMES;
 
 export function parseProgram(file: SourceFile): { program: A.SourceProgram; diagnostics: Diagnostic[] } {
   const lexed = lexSource(file);
-  const builder = new AstBuilder(file, externNames(lexed.tokens));
+  const builder = new AstBuilder(file, conditionNames(lexed.tokens));
   const items: A.Item[] = [];
   const syntaxDiagnostics: Diagnostic[] = [];
   const slices = splitItems(lexed.tokens);
@@ -49,9 +49,16 @@ export function parseProgram(file: SourceFile): { program: A.SourceProgram; diag
   return { program, diagnostics };
 }
 
-/** `extern fn name` anywhere in the file: calls of these in a body are conditions, not atoms. */
-function externNames(tokens: readonly IToken[]): Set<string> {
-  const names = new Set<string>();
+/**
+ * The names whose calls in a body are conditions, not atoms: the built-ins and aggregates, and
+ * every `extern fn name` anywhere in the file. A collection the file declares keeps its name for
+ * atoms even when a built-in has it too (`input pair(a: int, b: int);` then `pair(a, _)`).
+ */
+function conditionNames(tokens: readonly IToken[]): Set<string> {
+  const names = new Set<string>([...BUILTIN_FUNCTIONS, ...AGGREGATE_FUNCTIONS]);
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    if (tokenMatcher(tokens[i]!, T.CollectionKindKeyword)) names.delete(tokens[i + 1]!.image);
+  }
   for (let i = 0; i + 2 < tokens.length; i++) {
     if (tokens[i]!.tokenType === T.Extern && tokens[i + 1]!.tokenType === T.Fn) names.add(tokens[i + 2]!.image);
   }
@@ -177,9 +184,9 @@ class AstBuilder {
 
   constructor(
     private readonly file: SourceFile,
-    externs: Set<string>,
+    functionNames: Set<string>,
   ) {
-    this.functionNames = new Set([...BUILTIN_FUNCTIONS, ...AGGREGATE_FUNCTIONS, ...externs]);
+    this.functionNames = functionNames;
   }
 
   private span(node: CstElement | undefined): Span | undefined {

@@ -181,6 +181,7 @@ function checkBuiltinCall(expression: Extract<Expression, { kind: "call" }>, con
   const argumentExpected = (index: number): Type | undefined => {
     if (name === "entry" && expected?.kind === "map") return index === 0 ? expected.key : expected.value;
     if (name === "entry_lww" && expected?.kind === "lww") return index === 2 ? expected.element : undefined;
+    if (name === "pair" && expected?.kind === "pair") return index === 0 ? expected.first : expected.second;
     return undefined;
   };
   const typedArgs = expression.args.map((arg, index) => checkExpression(arg, context, argumentExpected(index)));
@@ -206,6 +207,10 @@ function checkBuiltinCall(expression: Extract<Expression, { kind: "call" }>, con
   if (name === "entry" && typing.type.kind === "map") {
     // The value is lifted into the map's value lattice here, so the emitter sees a lattice.
     irArgs = [coerce(args[0]!, typing.type.key)!, coerce(args[1]!, typing.type.value)!];
+  }
+  if (name === "pair" && typing.type.kind === "pair") {
+    // Each side is lifted into its lattice here, as entry's value is.
+    irArgs = [coerce(args[0]!, typing.type.first)!, coerce(args[1]!, typing.type.second)!];
   }
   return {
     ir: {
@@ -254,6 +259,8 @@ export function describeTarget(target: Type): string {
       return `${typeToString(target)} (write entry(k, v))`;
     case "lww":
       return `${typeToString(target)} (write entry_lww(timestamp, node, value))`;
+    case "pair":
+      return `${typeToString(target)} (write pair(a, b))`;
     default:
       return typeToString(target);
   }

@@ -313,6 +313,14 @@ export function keySet<K>(map: MapValue<K, unknown>): SetValue<K> {
   return map.size === 0 ? (SetValue.EMPTY as SetValue<K>) : new SetValue(map.keys);
 }
 
+/**
+ * `pair(a, b)`: a pair<L1, L2> value, the 2-element array of runtime/lattices/collections.ts.
+ * The sides are taken as given: the compiler lifts each into its lattice before the call.
+ */
+export function pair<A, B>(first: A, second: B): readonly [A, B] {
+  return [first, second];
+}
+
 /** `entry_lww(timestamp, node, value)`: an lww value with an explicit version. */
 export function entryLww<T>(timestamp: number, node: string, value: T): LwwValue<T> {
   return new LwwValue(timestamp, node, value);
@@ -338,7 +346,7 @@ export function uuid(context: BuiltinContext): string {
 }
 
 /**
- * Every built-in by its language name (LANGUAGE.md §4 plus `entry_lww`), with the dispatching
+ * Every built-in by its language name (LANGUAGE.md §4 plus `entry_lww` and `pair`), with the dispatching
  * forms of contains and size. `range(a, b)` is no function: it only feeds `x in range(a, b)`.
  */
 export const builtinImplementations: Record<string, (context: BuiltinContext, ...args: any[]) => unknown> = {
@@ -362,6 +370,7 @@ export const builtinImplementations: Record<string, (context: BuiltinContext, ..
   at: (_context, map, key, bottom) => at(map, key, bottom),
   keys: (_context, map) => keys(map),
   entry_lww: (_context, timestamp, node, value) => entryLww(timestamp, node, value),
+  pair: (_context, first, second) => pair(first, second),
   now: (context) => now(context),
   random: (context) => random(context),
   uuid: (context) => uuid(context),

@@ -17,6 +17,10 @@
 // - `entry(k, v)` builds a one-key map and is typed by the map column it is written into (its
 //   value is lifted into the map's value lattice by the checker); `entry_lww(timestamp, node,
 //   value)` builds an `lww<T>` register value with an explicit version.
+// - `pair(a, b)` builds a `pair<L1, L2>` value and, like `entry`, is typed by the column it is
+//   written into: each argument is an L1 (L2) or a value that lifts into it (`pair(n, s)` into
+//   `pair<max<int>, set<string>>` from an int and a string). Without an expected pair type
+//   there is nothing to lift into, so it is rejected there, as `entry` is outside a map.
 // - `range(a, b)` is only the source of a membership `x in range(a, b)`; the checker rejects it
 //   elsewhere.
 
@@ -29,7 +33,7 @@ import { assignable, describeType, isNumeric, isStringLike, liftable, valueType 
  * - "grows-like-max": `size(s)` of a set or map, a `max<int>` that only grows with s.
  * - "grows-like-bool_or": `contains(s, x)` on a set or map, false until it becomes true.
  * - "lattice-part": `at(m, k)` and `keys(m)`, a lattice that grows with the map.
- * - "constructor": `entry`, `entry_lww`: builds a lattice value to merge.
+ * - "constructor": `entry`, `entry_lww`, `pair`: builds a lattice value to merge.
  * - "nondeterministic": `now()`, `random()`, `uuid()`.
  */
 export type BuiltinMonotonicity =
@@ -178,6 +182,7 @@ const builtins: Readonly<Record<string, Builtin>> = {
     nondeterministic: false,
     type: typeEntryLww,
   },
+  pair: { signature: "pair(a: L1, b: L2): pair<L1, L2>", arity: 2, nondeterministic: false, type: typePair },
   now: { signature: "now(): int", arity: 0, nondeterministic: true, type: () => ok(INT) },
   random: { signature: "random(): float", arity: 0, nondeterministic: true, type: () => ok(FLOAT) },
   uuid: { signature: "uuid(): string", arity: 0, nondeterministic: true, type: () => ok(STRING) },
@@ -203,6 +208,24 @@ function typeEntry(args: readonly Type[], expected: Type | undefined): BuiltinTy
   if (!assignable(key!, expected.key)) return wrong(0, `a key of ${describeType(expected)}`, key!);
   if (!sameType(value!, expected.value) && !liftable(value!, expected.value)) {
     return wrong(1, `a ${describeType(expected.value)} or a value that lifts into it`, value!);
+  }
+  return ok(expected);
+}
+
+/** `pair(a, b)` takes its type from the pair it is written into; each side lifts like a column. */
+function typePair(args: readonly Type[], expected: Type | undefined): BuiltinTyping {
+  if (expected === undefined || expected.kind !== "pair") {
+    return {
+      error: "pair(a, b) builds a pair value: use it where a pair<L1, L2> column or pair value is expected",
+      code: "HY3002",
+    };
+  }
+  const sides = [expected.first, expected.second];
+  for (let index = 0; index < 2; index++) {
+    const side = sides[index]!;
+    if (!sameType(args[index]!, side) && !liftable(args[index]!, side)) {
+      return wrong(index, `a ${describeType(side)} or a value that lifts into it`, args[index]!);
+    }
   }
   return ok(expected);
 }
@@ -242,7 +265,7 @@ export function builtinArity(name: string): number | undefined {
 
 /**
  * Types a call of a built-in: `undefined` when `name` is not one. `expected` is the type the
- * context wants (a column's type), used by the lattice constructors `entry` and `entry_lww`.
+ * context wants (a column's type), used by the lattice constructors `entry`, `entry_lww` and `pair`.
  */
 export function typeBuiltinCall(name: string, args: readonly Type[], expected?: Type): BuiltinTyping | undefined {
   if (!isBuiltin(name)) return undefined;
@@ -269,6 +292,7 @@ export function builtinMonotonicity(name: string, args: readonly Type[]): Builti
       return "lattice-part";
     case "entry":
     case "entry_lww":
+    case "pair":
       return "constructor";
     default:
       return "pure";

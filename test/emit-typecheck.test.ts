@@ -45,6 +45,7 @@ reg(k, entry_lww(n, w, k)) <= obs(k, n, _, _, _, w);
 hits(k, 1) <= obs(k, _, _, _, _, _);
 per(k, entry(k, n)) <= obs(k, n, _, _, _, _);
 pairs(k, p) <= cfg(k, p);
+pairs(k, pair(n, k)) <= obs(k, n, _, _, _, _);
 total(n) <= obs(_, n, _, _, _, _);
 kv(k, shout(k)) <+- obs(k, _, _, _, _, _);
 kv(k, v) <- kv(k, v), !obs(k, _, _, _, _, _);

@@ -327,6 +327,7 @@ describe("builtinImplementations", () => {
         "me",
         "min2",
         "now",
+        "pair",
         "pow",
         "random",
         "size",

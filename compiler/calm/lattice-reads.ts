@@ -38,6 +38,7 @@ type Shape =
   | { readonly kind: "truth"; readonly direction: Direction; readonly deps: readonly Dependency[] }
   | { readonly kind: "lattice"; readonly type: LatticeType; readonly deps: readonly Dependency[] }
   | { readonly kind: "entry"; readonly value: Shape; readonly deps: readonly Dependency[] }
+  | { readonly kind: "pair"; readonly first: Shape; readonly second: Shape; readonly deps: readonly Dependency[] }
   | {
       readonly kind: "opaque";
       readonly deps: readonly Dependency[];
@@ -233,6 +234,12 @@ class RuleShapes {
       case "entry":
         if (first?.kind === "plain" && second !== undefined) return { kind: "entry", value: second, deps: depsOf(second) };
         break;
+      case "pair":
+        // Each side must suit its own lattice: judged where the pair is written (sink).
+        if (first !== undefined && second !== undefined && first.kind !== "opaque" && second.kind !== "opaque") {
+          return { kind: "pair", first, second, deps: unionDeps(depsOf(first), depsOf(second)) };
+        }
+        break;
     }
     return this.opaque("copy-to-plain", expression, ...args);
   }
@@ -243,6 +250,12 @@ class RuleShapes {
 
   /** A value flowing into a sink: recorded unless the sink respects its shape. */
   sink(shape: Shape, target: Type | null, span: Span, text: string): void {
+    if (shape.kind === "pair" && target?.kind === "pair") {
+      // Each side is judged against its own lattice, so only the offending side's atom is N.
+      this.sink(shape.first, target.first, span, text);
+      this.sink(shape.second, target.second, span, text);
+      return;
+    }
     const rejected = rejection(shape, target);
     if (rejected === null) return;
     if (shape.kind === "opaque") this.record(shape, shape.use, shape.span, shape.text);
@@ -272,6 +285,8 @@ function rejection(shape: Shape, target: Type | null): ReadUse | null {
       return sameType(shape.type, target) ? null : "copy-to-plain";
     case "entry":
       return target.kind === "map" ? rejection(shape.value, target.value) : "copy-to-plain";
+    case "pair":
+      return target.kind === "pair" ? (rejection(shape.first, target.first) ?? rejection(shape.second, target.second)) : "copy-to-plain";
   }
 }
 

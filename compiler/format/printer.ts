@@ -41,7 +41,9 @@ export function formatProgram(program: A.SourceProgram, file: SourceFile): strin
     };
   });
   const lineOf = (offset: number) => positionOf(file, offset).line;
+  // The parser's rule (build-ast.ts): a declared collection's name reads as an atom, a built-in's otherwise.
   const functions = new Set<string>([...BUILTIN_FUNCTIONS, ...AGGREGATE_FUNCTIONS]);
+  for (const item of program.items) if (item.kind === "collection") functions.delete(item.name.name);
   for (const item of program.items) if (item.kind === "extern") functions.add(item.name.name);
   const printer = new ItemPrinter(functions, lineOf);
 
