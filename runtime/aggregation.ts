@@ -112,6 +112,11 @@ export class Aggregation {
     if (this.firstSeen(group, aggregate, code)) (this.state[aggregate]![group] as unknown[]).push(value);
   }
 
+  /** The code of group column `column` of `group` (a number, or a string's or bool's code). */
+  groupCode(group: number, column: number): number {
+    return this.groups.data[group * this.groups.width + column]!;
+  }
+
   /** The value of group column `column` of `group`. */
   groupValue(group: number, column: number): unknown {
     return decodeCode(this.groupKinds[column]!, this.groups.data[group * this.groups.width + column]!, this.space);

@@ -10,10 +10,10 @@
 import type { ColumnPattern, IrAggregate, IrCollection, IrExpression, IrOperator, IrPlan, IrRule, SinkKind } from "../ir.ts";
 import { isLattice, sameType, type LatticeType, type Type } from "../types.ts";
 import { valueType } from "../typecheck-values.ts";
-import { ExpressionEmitter, codeKindOf, literal, type CodeKind, type FunctionContext, type VariableSlot } from "./expressions.ts";
+import { ExpressionEmitter, codeKindOf, literal, type CodeKind, type FunctionContext, type Representation, type VariableSlot } from "./expressions.ts";
 import type { ModuleContext } from "./module-context.ts";
 import { valueTsType } from "./ts-types.ts";
-import { CodeWriter, NameScope } from "./writer.ts";
+import { CodeWriter, NameScope, camelCase } from "./writer.ts";
 
 /** The class members a plan refers to (declared by the program emitter). */
 export interface ClassMembers {
@@ -70,6 +70,7 @@ export class PlanEmitter implements FunctionContext {
   private readonly hoisted = new Map<IrOperator, string>();
   /** With no group columns: the local holding the one group, -1 until the first binding. */
   private singleGroup: string | null = null;
+  private groupRepresentations: Representation[] = [];
   private aggregateResults: ((index: number) => string) | null = null;
 
   constructor(
@@ -265,7 +266,7 @@ export class PlanEmitter implements FunctionContext {
   }
 
   private relationLocal(collection: string): string {
-    return this.memberLocal(collection.replace(/^.*\./, ""), this.members.relation(collection));
+    return this.memberLocal(localBase(collection), this.members.relation(collection));
   }
 
   /** A local for a class member, one per member however often the plan uses it. */
@@ -539,7 +540,7 @@ export class PlanEmitter implements FunctionContext {
       this.body.line(`if (${group} === -1) ${group} = ${groups}.group();`);
     } else {
       operator.group.forEach((expression, i) => {
-        this.body.line(`${groups}.key[${i}] = ${this.exprs.code(expression, codeKindOf(plainTypeOf(expression.type)))};`);
+        this.body.line(`${groups}.key[${i}] = ${this.groupKeyCode(expression)};`);
       });
       group = this.scope.claim("group");
       this.body.line(`const ${group} = ${groups}.group();`);
@@ -573,6 +574,13 @@ export class PlanEmitter implements FunctionContext {
     });
   }
 
+  /** A group key's code; a set, map or pair is interned whole, so its group value is the lattice value. */
+  private groupKeyCode(expression: IrExpression): string {
+    const type = plainTypeOf(expression.type);
+    if (isLattice(type)) return `${this.json}.intern(${this.exprs.value(expression)})`;
+    return this.exprs.code(expression, codeKindOf(type));
+  }
+
   private slotCode(slot: VariableSlot): string {
     if (slot.representation.held === "code") return slot.name;
     const kind = codeKindOf(slot.type);
@@ -596,12 +604,23 @@ export class PlanEmitter implements FunctionContext {
     const group = this.scope.claim("group");
     this.body.open(`for (let ${group} = 0; ${group} < ${groups}.size; ${group}++)`);
     this.substitutions = new Map();
+    const held: Representation[] = [];
     operator.group.forEach((expression, i) => {
       const name =
         expression.kind === "variable" ? this.variableNames[expression.variable]! : this.scope.claim(`group${i}`);
-      this.body.line(`const ${name} = ${groups}.groupValue(${group}, ${i}) as ${valueTsType(plainTypeOf(expression.type), this.module)};`);
+      const type = plainTypeOf(expression.type);
+      const kind = codeKindOf(type);
+      // Group keys are codes: a number or string goes on to the sink as its code, undecoded.
+      if (kind === "json") {
+        this.body.line(`const ${name} = ${groups}.groupValue(${group}, ${i}) as ${valueTsType(type, this.module)};`);
+        held.push({ held: "value" });
+      } else {
+        this.body.line(`const ${name} = ${groups}.groupCode(${group}, ${i});`);
+        held.push(kind === "number" ? { held: "value" } : { held: "code", kind });
+      }
       this.substitutions.set(expression, name);
     });
+    this.groupRepresentations = held;
     this.aggregateResults = (index) => `(${groups}.result(${group}, ${index}) as ${resultType(index)})`;
     const columns = sink.columns.map((column) => this.substituteGroup(column, operator.group));
     this.sink(sink.sink, sink.collection, columns);
@@ -615,7 +634,7 @@ export class PlanEmitter implements FunctionContext {
     const name = this.substitutions.get(group[index]!)!;
     const variable = this.rule.variables.length + 1000 + index;
     const type = plainTypeOf(group[index]!.type);
-    this.slots.set(variable, { name, type, representation: { held: "value" } });
+    this.slots.set(variable, { name, type, representation: this.groupRepresentations[index]! });
     return { kind: "variable", variable, type, span: column.span };
   }
 }
@@ -642,13 +661,18 @@ function wrap(code: string): string {
   return /^[\w.$]+$/.test(code) || (code.startsWith("(") && code.endsWith(")")) ? code : `(${code})`;
 }
 
+/** `d.pipe_in` → `pipeIn`: locals name a collection without its module alias. */
+function localBase(name: string): string {
+  return camelCase(name.replace(/^.*\./, ""));
+}
+
 function indexLocalName(collection: IrCollection, positions: readonly number[]): string {
-  const base = collection.name.replace(/^.*\./, "");
+  const base = localBase(collection.name);
   return `${base}By${positions.map((position) => capitalize(collection.columns[position]!.name)).join("")}`;
 }
 
 function sinkLocalName(kind: SinkKind, name: string): string {
-  const base = name.replace(/^.*\./, "");
+  const base = localBase(name);
   switch (kind) {
     case "merge":
       return base;
