@@ -39,6 +39,7 @@ export function analyzeProgram(ir: IrProgram, options: AnalyzeOptions = {}): Cal
   const rules = facts.map((f) => reportRule(f, findings[f.rule.id]!, { ir, store, witnesses, explainContext, isPoint, diagnostics }));
   diagnostics.push(...sealDiagnostics(ir, facts, store, declared, honourSeals));
   diagnostics.push(...externDiagnostics(ir, facts, store));
+  diagnostics.push(...keyDiagnostics(ir, facts, store));
 
   const collections = ir.collections.map((c) => collectionReport(c, store));
   const outputs = collections.filter((c) => c.kind === "output");
@@ -246,6 +247,34 @@ function sealDiagnostics(ir: IrProgram, facts: readonly RuleFacts[], store: Labe
       help: "remove the seal, or check that the sealed columns reach the operator unchanged",
     });
   }).filter((d): d is Diagnostic => d !== null);
+}
+
+/**
+ * CALM005: a `key(...)` on a table that monotone inserts fill from asynchronous data. ANALYSIS.md
+ * does not judge key constraints, yet two values for one key fail the tick that holds both, so
+ * which value survives depends on batching: the key is a claim about producers that the
+ * analysis cannot verify.
+ */
+function keyDiagnostics(ir: IrProgram, facts: readonly RuleFacts[], store: LabelStore): Diagnostic[] {
+  const reported = new Set<string>();
+  const result: Diagnostic[] = [];
+  for (const f of facts) {
+    const head = f.head;
+    if (f.rule.operator !== "<=" && f.rule.operator !== "<+") continue;
+    if (head === undefined || head.kind !== "table" || head.key === null || head.key.length >= head.columns.length) continue;
+    if (reported.has(head.name)) continue;
+    const origins = new Set<Origin>();
+    f.rule.atoms.forEach((_, i) => asyncOrigins(store.input(f.rule, i)).forEach((o) => origins.add(o)));
+    if (origins.size === 0) continue;
+    reported.add(head.name);
+    const key = columnList(head, head.key);
+    result.push(
+      diagnostic("CALM005", f.rule.span, `${head.name} declares key${key} and ${f.rule.name} fills it from asynchronous data (${[...origins].sort().map((o) => originText(ir, o)).join(", ")}): two values for one key fail the tick that holds both, so which one survives depends on timing; the analysis cannot verify that producers never disagree`, {
+        help: `give each key a single writer (\`<+-\` from one owner), or make the value a lattice column (lww<T>, max<T>) so that values merge instead of conflicting`,
+      }),
+    );
+  }
+  return result;
 }
 
 /** CALM005: an extern trusted to be pure and deterministic, applied to asynchronous data. */
