@@ -131,14 +131,16 @@ function explainCoordination(finding: Finding, rule: IrRule, context: ExplainCon
         : `${edge.from} is asynchronous (from ${list(sources)}) and not sealed on a key within the gate ${gate}`;
   const message = `${rule.name} needs coordination: ${describeReason(reason, edge, from)}; ${input}`;
   const order =
-    `order: deliver ${edge.from} in one agreed order before ${rule.name} reads it — a single owner per ${gate}, ` +
+    `order: deliver ${edge.from} in one agreed order before ${rule.name} reads it — a single owner ${gate === "()" ? "of all of it" : `per ${gate}`}, ` +
     `a sequencer, or consensus${reason.kind === "lattice-read" ? "; or read the lattice only in its own direction (a threshold)" : ""}`;
   const seal = statuses.length > 0 ? statuses.map((s) => s.text).join("; ") : null;
   if (!sealable) return { message, help: order, fix: "order", seal };
   const missing = statuses.filter((s) => s.suggestion !== null).map((s) => `\`seal ${originName(s.origin)} on ${s.suggestion};\``);
   const declared = statuses.filter((s) => s.suggestion === null).map((s) => originName(s.origin));
   const parts: string[] = [];
-  if (missing.length > 0) parts.push(`seal: if every producer punctuates after its last tuple per key, declare ${list(missing)}`);
+  const wholeStream = statuses.every((s) => s.suggestion === null || s.suggestion === "()");
+  const promise = wholeStream ? "punctuates the end of its stream" : "punctuates after its last tuple per key";
+  if (missing.length > 0) parts.push(`seal: if every producer ${promise}, declare ${list(missing)}`);
   if (declared.length > 0) parts.push(`seal: the seal${declared.length > 1 ? "s" : ""} of ${list(declared)} already fit${declared.length > 1 ? "" : "s"} the gate`);
   if (!context.honourSeals) parts.push(`The runtime does not honour seals yet (CALM006); until it does, ${order}`);
   return { message, help: parts.join(". "), fix: "seal", seal };
