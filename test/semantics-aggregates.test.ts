@@ -146,3 +146,17 @@ describe("aggregates", () => {
     expect(outputsOf(tickWith(node, { tag: [["x", "b"], ["x", "a"]] })).tags).toEqual([["x", ["a", "b"]]]);
   });
 });
+
+describe("aggregates over lattice values", () => {
+  it("groups by a set value and counts per group", async () => {
+    const node = await nodeOf(`
+      input member(team: string, person: string);
+      lattice teams(team: string; people: set<string>);
+      output same_people(teams: int; people: set<string>);
+      teams(t, p) <= member(t, p);
+      same_people(count(), s) <= teams(_, s);
+    `);
+    const outputs = outputsOf(tickWith(node, { member: [["a", "x"], ["a", "y"], ["b", "y"], ["b", "x"], ["c", "z"]] }));
+    expect(outputs.same_people).toEqual([[1, ["z"]], [2, ["x", "y"]]]);
+  });
+});

@@ -178,6 +178,19 @@ describe("key constraints and atomic ticks", () => {
     expect(outputsOf(tickWith(node, { n: [[4]] }))).toEqual({ checked: [[40]] });
   });
 
+  it("holds at most one tuple under an empty key", async () => {
+    const node = await nodeOf(`
+      input set(v: int);
+      table current(v: int) key();
+      current(v) <+- set(v);
+    `);
+    tickWith(node, { set: [[1]] });
+    tickWith(node, { set: [[2]] });
+    tickWith(node, {});
+    expect(node.read("current")).toEqual([[2]]);
+    expect(tickWith(node, { set: [[3], [4]] }).failed).toBe(true);
+  });
+
   it("checks keys of deferred inserts against the table after deferred deletes", async () => {
     const node = await nodeOf(`
       input move(k: string, old: string, new: string);
