@@ -147,11 +147,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     describeMemoryMethod(),
     ...busy,
     "",
-    table,
+    ...(results.length > 0 ? [table] : []),
   ];
   if (notes.length > 0) lines.push("notes:", ...notes.map((note) => `  ${note}`), "");
   if (skippedNotes.length > 0) lines.push("not run:", ...skippedNotes.map((note) => `  ${note}`), "");
-  lines.push("expected counts (from the hand-written baseline):", ...expectations.map((line) => `  ${line}`), "");
+  if (expectations.length > 0) lines.push("expected counts (from the hand-written baseline):", ...expectations.map((line) => `  ${line}`), "");
   const references = formatReferenceLines(results);
   if (references.length > 0) lines.push(...references, "");
   if (souffle.problems.length > 0) lines.push(...souffle.problems, "");
