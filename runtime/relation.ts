@@ -328,7 +328,7 @@ export class Relation {
     } else {
       slots[base + 1] = hash;
     }
-    if (this.size * 2 > this.mask) this.resizeSlots((this.mask + 1) * 2);
+    if (this.size * 3 > this.mask * 2) this.resizeSlots((this.mask + 1) * 2);
     const indexes = this.indexes;
     for (let i = 0; i < indexes.length; i++) indexes[i]!.add(row);
     if (this.tracking) this.pushNext(row);
