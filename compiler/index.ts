@@ -3,7 +3,8 @@
 //   (typecheck) → edges (edges) → strata (stratify) → IR plans (lower) → CALM verdicts (calm)
 //   → TypeScript (emit).
 // Each phase is a function of its input and returns diagnostics as data; the pipeline stops
-// after the first phase that reports an error, so later phases only see well-formed input.
+// after the first phase that reports an error (resolution and type checking count as one), so
+// later phases only see well-formed input.
 
 import { parseProgram } from "./build-ast.ts";
 import { hasErrors, type Diagnostic } from "./diagnostics.ts";
@@ -33,10 +34,10 @@ export function compileSourceToIr(file: SourceFile, host: CompilerHost): IrResul
   const parsed = parseProgram(file);
   if (hasErrors(parsed.diagnostics)) return { ir: null, sources: [file], diagnostics: parsed.diagnostics };
 
+  // Name and type errors are reported together: typecheck skips what did not resolve.
   const resolved = resolveProgram({ file, program: parsed.program }, host);
   const diagnostics = [...parsed.diagnostics, ...resolved.diagnostics];
   const sources = resolved.sources;
-  if (hasErrors(diagnostics)) return { ir: null, sources, diagnostics };
 
   const checked = typecheck(resolved.program);
   diagnostics.push(...checked.diagnostics);
