@@ -40,6 +40,9 @@ export interface LinkOptions {
 }
 
 const INITIAL_BACKOFF_MS = 50;
+/** Without any acknowledgement for this long, unacknowledged messages are written again. */
+const INITIAL_RETRANSMIT_MS = 3_000;
+const MAX_RETRANSMIT_MS = 60_000;
 const MAX_BACKOFF_MS = 5_000;
 const MAX_BATCH = 1024;
 
@@ -52,8 +55,8 @@ export class OutboundLink {
   private head = 0;
   /** Index of the next entry to write on the current connection. */
   private cursor = 0;
-  /** Acknowledged out of order, still behind the head. */
-  private readonly ackedAhead = new Set<number>();
+  /** Sequences written to entries and not yet acknowledged (entries may have gaps after a restart). */
+  private readonly outstanding = new Set<number>();
   /** The highest sequence ever written: anything at or below it written again is a resend. */
   private highestWritten = 0;
   private state: State = "idle";
@@ -63,9 +66,27 @@ export class OutboundLink {
   private waitingForDrain = false;
   private readonly maxFrameBytes: number;
   private failures = 0;
+  /** When an acknowledgement last made progress (or the connection opened). */
+  private lastProgress = Date.now();
+  private retransmitAfter = INITIAL_RETRANSMIT_MS;
+  private readonly retransmitTimer: NodeJS.Timeout;
 
   constructor(private readonly options: LinkOptions) {
     this.maxFrameBytes = options.maxFrameBytes ?? MAX_FRAME_BYTES;
+    // An acknowledgement can be lost (written on a connection the peer replaced just then):
+    // messages written long ago and still unacknowledged are written again, with backoff.
+    // The receiver drops the copies, acknowledging those it has consumed.
+    this.retransmitTimer = setInterval(() => this.retransmitIfStalled(), 1_000);
+    this.retransmitTimer.unref();
+  }
+
+  private retransmitIfStalled(): void {
+    if (this.state !== "open" || this.cursor <= this.head || this.depth === 0) return;
+    if (Date.now() - this.lastProgress < this.retransmitAfter) return;
+    this.lastProgress = Date.now();
+    this.retransmitAfter = Math.min(this.retransmitAfter * 2, MAX_RETRANSMIT_MS);
+    this.cursor = this.head;
+    this.pump();
   }
 
   get address(): string {
@@ -74,7 +95,7 @@ export class OutboundLink {
 
   /** Unacknowledged messages. */
   get depth(): number {
-    return this.entries.length - this.head - this.ackedAhead.size;
+    return this.outstanding.size;
   }
 
   get connected(): boolean {
@@ -84,14 +105,17 @@ export class OutboundLink {
   /** The unacknowledged messages, oldest first (for snapshots). */
   outbox(): OutboxEntry[] {
     const out: OutboxEntry[] = [];
-    for (let i = this.head; i < this.entries.length; i++) if (!this.ackedAhead.has(this.entries[i]![0])) out.push(this.entries[i]!);
+    for (let i = this.head; i < this.entries.length; i++) if (this.outstanding.has(this.entries[i]![0])) out.push(this.entries[i]!);
     return out;
   }
 
   /** Adds committed messages (sequences already taken from nextSequence) and sends them. */
   add(entries: readonly OutboxEntry[]): void {
+    if (this.depth === 0) this.lastProgress = Date.now();
     for (const entry of entries) {
+      if (this.outstanding.has(entry[0])) continue;
       this.entries.push(entry);
+      this.outstanding.add(entry[0]);
       if (entry[0] >= this.nextSequence) this.nextSequence = entry[0] + 1;
     }
     if (this.state === "idle" || this.state === "closed") this.connectSoon(0);
@@ -104,6 +128,7 @@ export class OutboundLink {
   }
 
   close(): void {
+    clearInterval(this.retransmitTimer);
     this.state = "closed";
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
     this.retryTimer = null;
@@ -164,6 +189,8 @@ export class OutboundLink {
           if (this.failures > 0) this.options.logger.info({ peer: this.options.address }, "connected to peer");
           this.failures = 0;
           this.cursor = this.head;
+          this.lastProgress = Date.now();
+          this.retransmitAfter = INITIAL_RETRANSMIT_MS;
           this.pump();
         } else {
           this.onFrame(frame.value);
@@ -217,15 +244,13 @@ export class OutboundLink {
     const acknowledged: number[] = [];
     for (const [from, to] of ranges) {
       for (let sequence = Math.max(from, first); sequence <= Math.min(to, last); sequence++) {
-        if (!this.ackedAhead.has(sequence)) {
-          this.ackedAhead.add(sequence);
-          acknowledged.push(sequence);
-        }
+        if (this.outstanding.delete(sequence)) acknowledged.push(sequence);
       }
     }
     if (acknowledged.length === 0) return;
-    // Sequences are consecutive within the entries (every committed send takes the next one).
-    while (this.head < this.entries.length && this.ackedAhead.delete(this.entries[this.head]![0])) this.head++;
+    this.lastProgress = Date.now();
+    this.retransmitAfter = INITIAL_RETRANSMIT_MS;
+    while (this.head < this.entries.length && !this.outstanding.has(this.entries[this.head]![0])) this.head++;
     if (this.cursor < this.head) this.cursor = this.head;
     if (this.head > 1024 && this.head * 2 > this.entries.length) {
       this.entries = this.entries.slice(this.head);
@@ -245,7 +270,7 @@ export class OutboundLink {
       let end = this.cursor;
       while (end < this.entries.length && batch.length < MAX_BATCH) {
         const entry = this.entries[end++]!;
-        if (this.ackedAhead.has(entry[0])) continue;
+        if (!this.outstanding.has(entry[0])) continue;
         batch.push(entry);
         if (entry[0] <= this.highestWritten) resent++;
       }

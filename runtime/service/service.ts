@@ -250,7 +250,8 @@ export class ServiceNode {
     if (link === undefined) {
       link = new OutboundLink({
         address,
-        linkId: `${this.me}/${this.incarnation}/${address}`,
+        // Not the node name: a node restarted under another --me must keep its links (and their dedup).
+        linkId: `${this.incarnation}/${address}`,
         me: this.me,
         token: this.config.token ?? null,
         logger: this.logger,
