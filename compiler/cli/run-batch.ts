@@ -72,6 +72,23 @@ export function formatField(value: JsonValue): string {
   }
 }
 
+/** A set of texts beyond the 2^24 entries one JS Set holds: a new Set when one is full. */
+class TextSet {
+  private readonly sets: Set<string>[] = [new Set()];
+
+  /** Adds a text; false when it was there already. */
+  add(text: string): boolean {
+    for (const set of this.sets) if (set.has(text)) return false;
+    let last = this.sets[this.sets.length - 1]!;
+    if (last.size >= (1 << 24) - 16) {
+      last = new Set();
+      this.sets.push(last);
+    }
+    last.add(text);
+    return true;
+  }
+}
+
 export function runBatch(node: ProgramNode, options: BatchOptions, io: CliIo): number {
   const inputs = node.schema.collections.filter((collection) => collection.kind === "input");
   for (const input of inputs) {
@@ -84,7 +101,7 @@ export function runBatch(node: ProgramNode, options: BatchOptions, io: CliIo): n
   }
 
   const outputs = node.schema.collections.filter((collection) => collection.kind === "output");
-  const union = new Map<string, { tuples: JsonValue[][]; seen: Set<string> | null }>(
+  const union = new Map<string, { tuples: JsonValue[][]; seen: TextSet | null }>(
     outputs.map((output) => [output.name, { tuples: [], seen: null }]),
   );
   let failures = 0;
@@ -105,13 +122,11 @@ export function runBatch(node: ProgramNode, options: BatchOptions, io: CliIo): n
         continue;
       }
       // A second tick with output: deduplicate from here on.
-      if (entry.seen === null) entry.seen = new Set(entry.tuples.map((tuple) => JSON.stringify(tuple)));
-      for (const tuple of tuples) {
-        const key = JSON.stringify(tuple);
-        if (entry.seen.has(key)) continue;
-        entry.seen.add(key);
-        entry.tuples.push(tuple);
+      if (entry.seen === null) {
+        entry.seen = new TextSet();
+        for (const tuple of entry.tuples) entry.seen.add(JSON.stringify(tuple));
       }
+      for (const tuple of tuples) if (entry.seen.add(JSON.stringify(tuple))) entry.tuples.push(tuple);
     }
   } while (node.hasPending() && ticks < limit);
 
