@@ -54,7 +54,7 @@ export class PlanEmitter implements FunctionContext {
   private readonly jsonLocal: string;
   private readonly jsonValuesLocal: string;
   private readonly contextLocal: string;
-  private readonly scope = new NameScope();
+  private readonly scope: NameScope;
   private readonly slots = new Map<number, VariableSlot>();
   private readonly variableNames: string[];
   private readonly exprs: ExpressionEmitter;
@@ -79,6 +79,8 @@ export class PlanEmitter implements FunctionContext {
     private readonly rule: IrRule,
     private readonly plan: IrPlan,
   ) {
+    // Inside the module's scope, so no local shadows a runtime import or a module constant.
+    this.scope = module.names.child();
     // Source variables keep their names: claimed before any generated local.
     this.variableNames = rule.variables.map((variable) => this.scope.claim(variable.wildcard ? "_" : variable.name));
     this.stringsLocal = this.local("strings", "this.space.strings");
