@@ -264,11 +264,20 @@ export abstract class ProgramNode<T extends ProgramTypes = ProgramTypes> {
     for (const relation of this.relations.values()) relation.beginTick();
     const arrivals = this.queue;
     this.queue = new Map();
+    if (tick === 0) {
+      // Facts belong to step 1: a later failure of tick 0 keeps them. Facts that break a key
+      // themselves fail tick 0 and are dropped.
+      try {
+        this.insertFacts();
+      } catch (error) {
+        return this.fail(tick, error);
+      }
+      for (const relation of this.relations.values()) relation.beginTick();
+    }
 
     let outputs: Record<string, JsonValue[][]>;
     let sent: UntypedMessage[];
     try {
-      if (tick === 0) this.insertFacts();
       // Step 2: the arrivals.
       for (const [name, tuples] of arrivals) {
         const relation = this.relation(name);

@@ -178,6 +178,20 @@ describe("key constraints and atomic ticks", () => {
     expect(outputsOf(tickWith(node, { n: [[4]] }))).toEqual({ checked: [[40]] });
   });
 
+  it("keeps the facts when tick 0 fails after them", async () => {
+    const node = await nodeOf(`
+      input set(k: string, v: int);
+      table config(k: string, v: int) key(k);
+      config("a", 1);
+      config(k, v) <= set(k, v);
+    `);
+    const failed = tickWith(node, { set: [["a", 2]] });
+    expect(failed.failed).toBe(true);
+    expect(node.read("config")).toEqual([["a", 1]]);
+    expect(tickWith(node, { set: [["b", 2]] }).failed).toBeUndefined();
+    expect(node.read("config")).toEqual([["a", 1], ["b", 2]]);
+  });
+
   it("holds at most one tuple under an empty key", async () => {
     const node = await nodeOf(`
       input set(v: int);
