@@ -13,7 +13,8 @@ import type * as A from "./ast.ts";
 import { diagnostic, type Diagnostic } from "./diagnostics.ts";
 import { joinSpans, spanOf, type SourceFile, type Span } from "./source.ts";
 import { decodeString, lexSource } from "../grammar/lexer.ts";
-import { isEndOfInput, parseItemTokens, splitItems } from "../grammar/parser.ts";
+import { isEndOfInput, parseItemTokens } from "../grammar/parser.ts";
+import { splitItems } from "../grammar/split-items.ts";
 import * as T from "../grammar/tokens.ts";
 import { BUILTIN_NAMES } from "../stdlib/builtins.ts";
 

@@ -1,127 +1,25 @@
 // The concrete-syntax grammar of `.hydro`: one chevrotain CstParser, rules only.
-// In: the tokens of one item (a declaration, fact or rule, up to its `;`). Out: a CST that
-// compiler/build-ast.ts turns into the AST, plus recognition errors whose messages are plain
-// words ("expected `;` after the rule"), never token-name dumps.
+// In: the tokens of one item (a declaration, fact or rule, up to its `;`; split-items.ts cuts a
+// file into items). Out: a CST that compiler/build-ast.ts turns into the AST, plus recognition
+// errors whose messages are plain words ("expected `;` after the rule"), never token-name dumps.
 // One recovering instance is created once and reused: the caller splits the file at `;` and
 // parses item by item, so an error never swallows the declarations after it, and chevrotain's
 // in-rule recovery still yields partial trees for the builder.
-// Body literals are parsed as expressions: `edge(x, y)` and `contains(s, x)` look alike, and
-// build-ast.ts decides which calls are atoms.
+// The grammar is one class built in three files: parser-base.ts (configuration, messages,
+// caches), parser-expressions.ts (bodies and expressions) and this one (items: declarations,
+// facts and rules), whose constructor analyses the whole grammar once.
 
-import {
-  CstParser,
-  EOF,
-  NoViableAltException,
-  tokenMatcher,
-  type IParserErrorMessageProvider,
-  type IToken,
-  type TokenType,
-} from "chevrotain";
+import { EOF, type CstNode, type IToken } from "chevrotain";
 import * as T from "./tokens.ts";
+import { LITERAL_EXPECTED, RULE_END, TYPE_EXPECTED } from "./parser-base.ts";
+import { ExpressionGrammar } from "./parser-expressions.ts";
 
-/** The chevrotain methods cacheErrorPathComputations wraps (internal API of chevrotain 11). */
-interface ChevrotainInternals {
-  getFollowsForInRuleRecovery(tokenType: TokenType, indexInRule: number): TokenType[];
-  getCurrentGrammarPath(tokenType: TokenType, indexInRule: number): { ruleStack: string[]; occurrenceStack: number[] };
-  raiseNoAltException(occurrence: number, description: string | undefined): never;
-  SAVE_ERROR(error: Error): Error;
-}
-
-const messages: IParserErrorMessageProvider = {
-  // Recovery between repetitions builds its own mismatch messages (without a CONSUME's
-  // ERR_MSG), so the usual places are worded here too.
-  buildMismatchTokenMessage({ expected, ruleName }) {
-    return recoveryMessages[`${ruleName} ${expected.name}`] ?? `expected ${T.describeTokenType(expected)}`;
-  },
-  buildNotAllInputParsedMessage() {
-    return "expected the end of the item after `;`";
-  },
-  buildNoViableAltMessage({ expectedPathsPerAlt, customUserDescription }) {
-    if (customUserDescription !== undefined) return `expected ${customUserDescription}`;
-    return `expected ${describeFirstTokens(expectedPathsPerAlt.flat())}`;
-  },
-  buildEarlyExitMessage({ expectedIterationPaths, customUserDescription }) {
-    if (customUserDescription !== undefined) return `expected ${customUserDescription}`;
-    return `expected ${describeFirstTokens(expectedIterationPaths)}`;
-  },
-};
-
-function describeFirstTokens(paths: TokenType[][]): string {
-  const names = [...new Set(paths.map((path) => (path[0] ? T.describeTokenType(path[0]) : "the end of the item")))];
-  if (names.length <= 1) return names[0] ?? "something else";
-  return `${names.slice(0, -1).join(", ")} or ${names[names.length - 1]}`;
-}
-
-const RULE_END = "expected `;` after the rule (or `,` before another body literal)";
-
-const recoveryMessages: Record<string, string> = {
-  "clause Semicolon": RULE_END,
-  "clause RParen": "expected `)` to close the argument list",
-  "callOrVariable RParen": "expected `)` to close the argument list",
-  "externDeclaration RParen": "expected `)` to close the parameter list",
-  "columnList RParen": "expected `)` to close the column list",
-  "collectionDeclaration RParen": "expected `)` to close the column list",
-  "keyClause RParen": "expected `)` to close the key columns",
-  "sealDeclaration RParen": "expected `)` to close the sealed columns",
-  "typeExpression Greater": "expected `>` to close the type arguments",
-};
-
-const TYPE_EXPECTED = "a column type such as int, string or max<int>";
-const EXPRESSION_EXPECTED = 'an expression such as x, 42, "text" or len(s)';
-const LITERAL_EXPECTED = "a body literal such as edge(x, y), !done(x), x < 3 or x in s";
-
-export class HydroParser extends CstParser {
+export class HydroParser extends ExpressionGrammar {
   constructor() {
-    super(T.allTokens, {
-      recoveryEnabled: true,
-      maxLookahead: 3,
-      errorMessageProvider: messages,
-      nodeLocationTracking: "onlyOffset",
-    });
+    super();
+    // Every rule field, of this class and the ones it extends, exists by now.
     this.performSelfAnalysis();
     this.cacheErrorPathComputations();
-  }
-
-  /**
-   * The option objects of OR, MANY_SEP, … are built once per call site, not on every call:
-   * creating their closures each time dominated parsing (chevrotain advises caching them).
-   */
-  private readonly optionCache = new Map<string, unknown>();
-  private once<V>(site: string, make: () => V): V {
-    let value = this.optionCache.get(site) as V | undefined;
-    if (value === undefined) {
-      value = make();
-      this.optionCache.set(site, value);
-    }
-    return value;
-  }
-
-  /**
-   * On every error chevrotain walks the grammar again: for the tokens that may follow (single
-   * token insertion and deletion) and for the expected paths of a failed alternation. Both depend
-   * only on the position in the grammar, so they are computed once per position; an alternation
-   * with its own message (every one here that can fail) needs no paths at all. Without this,
-   * recovery dominated the time spent on broken files.
-   */
-  private cacheErrorPathComputations(): void {
-    const internals = this as unknown as ChevrotainInternals;
-    const computeFollows = internals.getFollowsForInRuleRecovery.bind(this);
-    const raiseWithPaths = internals.raiseNoAltException.bind(this);
-    const follows = new Map<string, TokenType[]>();
-    internals.getFollowsForInRuleRecovery = (tokenType, indexInRule) => {
-      const path = internals.getCurrentGrammarPath(tokenType, indexInRule);
-      const key = `${path.ruleStack.join(",")}|${path.occurrenceStack.join(",")}|${tokenType.name}|${indexInRule}`;
-      let result = follows.get(key);
-      if (result === undefined) {
-        result = computeFollows(tokenType, indexInRule);
-        follows.set(key, result);
-      }
-      return result;
-    };
-    internals.raiseNoAltException = (occurrence, description) => {
-      if (description === undefined) return raiseWithPaths(occurrence, description);
-      throw internals.SAVE_ERROR(new NoViableAltException(`expected ${description}`, this.LA(1), this.LA(0)));
-    };
   }
 
   /** A keyword followed by `(` or `.` names a collection: `table(x) <= ...`, `seal.c(1);`. */
@@ -332,151 +230,13 @@ export class HydroParser extends CstParser {
       })),
     );
   });
-
-  public argumentList = this.RULE("argumentList", () => {
-    this.MANY_SEP(
-      this.once("arguments", () => ({ SEP: T.Comma, DEF: () => this.SUBRULE(this.argument, { LABEL: "args" }) })),
-    );
-  });
-
-  /** `x + 1` or, in the named form, `key: k`. */
-  public argument = this.RULE("argument", () => {
-    this.OPTION(() => {
-      this.CONSUME(T.Name, { LABEL: "name" });
-      this.CONSUME(T.Colon);
-    });
-    this.SUBRULE(this.expression, { LABEL: "value" });
-  });
-
-  public bodyLiteral = this.RULE("bodyLiteral", () => {
-    this.OR(
-      this.once("body literal", () => ({
-        ERR_MSG: LITERAL_EXPECTED,
-        DEF: [
-          {
-            ALT: () => {
-              this.CONSUME(T.Name, { LABEL: "variable" });
-              this.CONSUME(T.In);
-              this.SUBRULE(this.expression, { LABEL: "source" });
-            },
-          },
-          { ALT: () => this.SUBRULE2(this.expression, { LABEL: "condition" }) },
-        ],
-      })),
-    );
-  });
-
-  public expression = this.RULE("expression", () => {
-    this.SUBRULE(this.andExpression, { LABEL: "operands" });
-    this.MANY(() => {
-      this.CONSUME(T.OrOr, { LABEL: "operators" });
-      this.SUBRULE2(this.andExpression, { LABEL: "operands" });
-    });
-  });
-
-  public andExpression = this.RULE("andExpression", () => {
-    this.SUBRULE(this.comparison, { LABEL: "operands" });
-    this.MANY(() => {
-      this.CONSUME(T.AndAnd, { LABEL: "operators" });
-      this.SUBRULE2(this.comparison, { LABEL: "operands" });
-    });
-  });
-
-  /** Non-associative: `a < b < c` is an error. `x<-5` lexes `<-`, read here as `<` and `-5`. */
-  public comparison = this.RULE("comparison", () => {
-    this.SUBRULE(this.additive, { LABEL: "operands" });
-    this.OPTION(() => {
-      this.OR(
-        this.once("comparison operator", () => [
-          { ALT: () => this.CONSUME(T.ComparisonOperator, { LABEL: "operators" }) },
-          { ALT: () => this.CONSUME(T.DeleteNext, { LABEL: "operators" }) },
-        ]),
-      );
-      this.SUBRULE2(this.additive, { LABEL: "operands" });
-    });
-  });
-
-  public additive = this.RULE("additive", () => {
-    this.SUBRULE(this.multiplicative, { LABEL: "operands" });
-    this.MANY(() => {
-      this.CONSUME(T.AdditiveOperator, { LABEL: "operators" });
-      this.SUBRULE2(this.multiplicative, { LABEL: "operands" });
-    });
-  });
-
-  public multiplicative = this.RULE("multiplicative", () => {
-    this.SUBRULE(this.unary, { LABEL: "operands" });
-    this.MANY(() => {
-      this.CONSUME(T.MultiplicativeOperator, { LABEL: "operators" });
-      this.SUBRULE2(this.unary, { LABEL: "operands" });
-    });
-  });
-
-  public unary = this.RULE("unary", () => {
-    this.OR(
-      this.once("unary", () => ({
-        ERR_MSG: EXPRESSION_EXPECTED,
-        DEF: [
-          {
-            ALT: () => {
-              this.OR2(
-                this.once("unary operator", () => [
-                  { ALT: () => this.CONSUME(T.Minus, { LABEL: "operator" }) },
-                  { ALT: () => this.CONSUME(T.Bang, { LABEL: "operator" }) },
-                ]),
-              );
-              this.SUBRULE(this.unary, { LABEL: "operand" });
-            },
-          },
-          { ALT: () => this.SUBRULE(this.primary) },
-        ],
-      })),
-    );
-  });
-
-  public primary = this.RULE("primary", () => {
-    this.OR(
-      this.once("primary", () => ({
-        ERR_MSG: EXPRESSION_EXPECTED,
-        DEF: [
-          { ALT: () => this.CONSUME(T.IntegerLiteral, { LABEL: "integer" }) },
-          { ALT: () => this.CONSUME(T.Float, { LABEL: "float" }) },
-          { ALT: () => this.CONSUME(T.StringLiteral, { LABEL: "string" }) },
-          { ALT: () => this.CONSUME(T.BooleanLiteral, { LABEL: "boolean" }) },
-          { ALT: () => this.CONSUME(T.Underscore, { LABEL: "wildcard" }) },
-          {
-            ALT: () => {
-              this.CONSUME(T.LParen);
-              this.SUBRULE(this.expression, { LABEL: "parenthesized" });
-              this.CONSUME(T.RParen, { ERR_MSG: "expected `)` to close the parenthesis" });
-            },
-          },
-          { ALT: () => this.SUBRULE(this.callOrVariable) },
-        ],
-      })),
-    );
-  });
-
-  /** `x`, `len(s)`, `edge(x, y)`, `d.pipe_in(m)`. */
-  public callOrVariable = this.RULE("callOrVariable", () => {
-    this.CONSUME(T.Name, { LABEL: "first" });
-    this.OPTION(() => {
-      this.OPTION2(() => {
-        this.CONSUME(T.Dot);
-        this.CONSUME2(T.Name, { LABEL: "second", ERR_MSG: "expected a collection name after `.`" });
-      });
-      this.CONSUME(T.LParen, { LABEL: "call", ERR_MSG: "expected `(` and the arguments after the collection name" });
-      this.SUBRULE(this.argumentList, { LABEL: "args" });
-      this.CONSUME(T.RParen, { ERR_MSG: "expected `)` to close the argument list" });
-    });
-  });
 }
 
 /** The one instance: building a chevrotain parser analyses the grammar, so it is done once. */
 export const hydroParser = new HydroParser();
 
 export interface ItemParse {
-  readonly cst: import("chevrotain").CstNode;
+  readonly cst: CstNode;
   readonly errors: readonly { readonly message: string; readonly token: IToken; readonly previousToken?: IToken }[];
 }
 
@@ -503,56 +263,4 @@ export function parseItemTokens(tokens: IToken[]): ItemParse {
 
 export function isEndOfInput(token: IToken): boolean {
   return token.tokenType === EOF;
-}
-
-/**
- * Splits a file's tokens into items at `;`, so a syntax error in one item never swallows the
- * next. The one `;` that does not end an item separates the lattice columns of a declaration,
- * `lattice best(node: string; cost: min<int>)`: inside a column list and followed by a column
- * or `)`.
- */
-export function splitItems(tokens: readonly IToken[]): IToken[][] {
-  const items: IToken[][] = [];
-  let current: IToken[] = [];
-  let depth = 0;
-  let inColumnList = false;
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i]!;
-    current.push(token);
-    const type = token.tokenType;
-    if (type === T.LParen) {
-      depth++;
-      if (depth === 1 && opensColumnList(current)) inColumnList = true;
-    } else if (type === T.RParen) {
-      depth = Math.max(0, depth - 1);
-      if (depth === 0) inColumnList = false;
-    } else if (type === T.Semicolon) {
-      if (inColumnList && depth === 1 && startsColumnOrCloses(tokens, i + 1)) continue;
-      items.push(current);
-      current = [];
-      depth = 0;
-      inColumnList = false;
-    }
-  }
-  if (current.length > 0) items.push(current);
-  return items;
-}
-
-/** `table kvs(`: a collection kind, a name, then the `(` just pushed. */
-function opensColumnList(current: readonly IToken[]): boolean {
-  const n = current.length;
-  if (n < 3) return false;
-  return (
-    tokenMatcher(current[n - 3]!, T.CollectionKindKeyword) &&
-    tokenMatcher(current[n - 2]!, T.Name) &&
-    !current.slice(0, n - 3).some((token) => token.tokenType === T.Semicolon)
-  );
-}
-
-function startsColumnOrCloses(tokens: readonly IToken[], at: number): boolean {
-  const next = tokens[at];
-  if (next === undefined) return false;
-  if (next.tokenType === T.At || next.tokenType === T.RParen) return true;
-  const after = tokens[at + 1];
-  return tokenMatcher(next, T.Name) && after !== undefined && after.tokenType === T.Colon;
 }
