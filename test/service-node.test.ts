@@ -170,6 +170,36 @@ describe("peer traffic", () => {
   });
 });
 
+describe("backpressure", () => {
+  it("stops ticking while too many sends are unacknowledged, refuses posts over the queue bound, and resumes on acknowledgements", async () => {
+    const probe = await startNode(RELAY);
+    const receiverAddress = hostPort(probe.address);
+    await stopNode(probe);
+    const a = await startNode(RELAY, { me: "a", peers: new Map([["b", receiverAddress]]), limits: { maxOutbox: 3, maxInbox: 10 } });
+    expect((await request(a, "POST", "/in/put", [["b", "x", 1], ["b", "y", 2], ["b", "z", 3]])).status).toBe(200);
+    let answered = false;
+    const waiting = request(a, "POST", "/in/put", [["b", "w", 4]]).then((reply) => {
+      answered = true;
+      return reply;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(answered).toBe(false);
+    const refused = await request(a, "POST", "/in/put", Array.from({ length: 10 }, (_, i) => ["b", `q${i}`, i]));
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get("retry-after")).toBe("1");
+    const b = await startNode(RELAY, { me: "b", listen: receiverAddress });
+    expect((await waiting).status).toBe(200);
+    await eventually(async () => (((await request(b, "GET", "/state/kv")).body as unknown[]).length === 4 ? true : undefined));
+  });
+
+  it("keeps event streams alive with heartbeat comments", async () => {
+    const node = await startNode(RELAY, { limits: { heartbeatMs: 50 } });
+    const stream = await subscribe(node.httpAddress!, "/out/got");
+    await eventually(() => (stream.comments.includes("heartbeat") ? true : undefined), 5_000, "a heartbeat");
+    stream.close();
+  });
+});
+
 describe("timers", () => {
   it("fires a periodic from a real timer with n counting firings from 0", async () => {
     const node = await startNode(`periodic beat(20ms); table beats(n: int); beats(n) <= beat(n);`);

@@ -22,6 +22,8 @@ export interface NodeSpec {
   readonly stateDirectory?: string;
   readonly token?: string;
   readonly env?: Readonly<Record<string, string>>;
+  /** Options for node itself, before the script (e.g. --cpu-prof to profile a run). */
+  readonly nodeArguments?: readonly string[];
 }
 
 /** Ports no one listens on right now (held together while chosen, so they differ). */
@@ -59,7 +61,7 @@ export class NodeProcess {
 
   private args(): string[] {
     const { spec } = this;
-    const args = [HYDRO, "run", spec.program, "--me", spec.name, "--listen", `127.0.0.1:${spec.listenPort}`, "--http", `127.0.0.1:${spec.httpPort}`];
+    const args = [...(spec.nodeArguments ?? []), HYDRO, "run", spec.program, "--me", spec.name, "--listen", `127.0.0.1:${spec.listenPort}`, "--http", `127.0.0.1:${spec.httpPort}`];
     const peers = Object.entries(spec.peers).map(([name, port]) => `${name}=127.0.0.1:${port}`);
     if (peers.length > 0) args.push("--peers", peers.join(","));
     if (spec.stateDirectory !== undefined) args.push("--state", spec.stateDirectory);
@@ -144,13 +146,13 @@ export async function metric(address: string, name: string): Promise<number> {
 }
 
 /** The three nodes of test/fixtures/service/pipeline.hydro: a → b → c. */
-export async function startPipeline(options: { stateRoot?: string; env?: Record<string, string> } = {}): Promise<Record<"a" | "b" | "c", NodeProcess>> {
+export async function startPipeline(options: { stateRoot?: string; env?: Record<string, string>; nodeArguments?: string[] } = {}): Promise<Record<"a" | "b" | "c", NodeProcess>> {
   const program = fileURLToPath(new URL("../../test/fixtures/service/pipeline.hydro", import.meta.url));
   // Peer ports are fixed so restarted nodes come back where their peers expect them; HTTP
   // ports are chosen by the system (port 0) and read from each start's listening line.
   const [aPeer, bPeer, cPeer] = await freePorts(3);
   const state = (name: string) => (options.stateRoot === undefined ? {} : { stateDirectory: `${options.stateRoot}/${name}` });
-  const env = options.env === undefined ? {} : { env: options.env };
+  const env = { ...(options.env === undefined ? {} : { env: options.env }), ...(options.nodeArguments === undefined ? {} : { nodeArguments: options.nodeArguments }) };
   const [c, b, a] = await Promise.all([
     NodeProcess.start({ name: "c", program, listenPort: cPeer!, httpPort: 0, peers: {}, ...state("c"), ...env }),
     NodeProcess.start({ name: "b", program, listenPort: bPeer!, httpPort: 0, peers: { c: cPeer! }, ...state("b"), ...env }),

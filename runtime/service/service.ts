@@ -17,6 +17,7 @@ import { columnTypes } from "../arrivals.ts";
 import type { ProgramClass } from "../load.ts";
 import type { TickResult } from "../program.ts";
 import type { CollectionSchema } from "../schema.ts";
+import type { Type } from "../../compiler/types.ts";
 import { decodeTuple, type JsonValue } from "../values.ts";
 import { formatHostPort, isLoopback, resolveDestination, type HostPort } from "./address.ts";
 import { withChangeCapture, type CapturingNode, type TuplesByName } from "./changes.ts";
@@ -86,9 +87,6 @@ interface Post {
 
 type OutputListener = (tick: number, tuples: readonly JsonValue[][]) => void;
 
-function inflightKey(link: string, sequence: number): string {
-  return `${sequence}@${link}`;
-}
 
 export class ServiceNode {
   readonly metrics: ServiceMetrics;
@@ -104,11 +102,12 @@ export class ServiceNode {
   private readonly peerServer: PeerServer;
   private http: HttpService | null = null;
   private listenAddress: HostPort | null = null;
-  private readonly channels = new Map<string, CollectionSchema>();
+  private readonly channels = new Map<string, { collection: CollectionSchema; types: Type[] }>();
 
   private inbox: InboxItem[] = [];
   private inboxHead = 0;
-  private readonly inflight = new Set<string>();
+  /** Per link, the sequences received and waiting for their tick to commit. */
+  private readonly inflight = new Map<string, Set<number>>();
   private posts: Post[] = [];
   private postedTuples = 0;
   private firings = new Map<string, number[]>();
@@ -178,7 +177,7 @@ export class ServiceNode {
     this.me = config.me ?? formatHostPort(this.listenAddress);
     const Capturing = withChangeCapture(config.Program);
     this.node = new Capturing({ me: this.me });
-    for (const collection of this.node.schema.collections) if (collection.kind === "channel") this.channels.set(collection.name, collection);
+    for (const collection of this.node.schema.collections) if (collection.kind === "channel") this.channels.set(collection.name, { collection, types: columnTypes(collection) });
 
     if (config.stateDirectory !== undefined) {
       const { store, recovery } = await StateStore.open(config.stateDirectory, this.node.schema);
@@ -289,6 +288,8 @@ export class ServiceNode {
     if (this.stopping) return;
     if (low !== undefined && low > 1) this.dedup.advanceFloor(link, low - 1);
     const acknowledgeNow: number[] = [];
+    let waiting = this.inflight.get(link);
+    if (waiting === undefined) this.inflight.set(link, (waiting = new Set()));
     for (const message of messages) {
       if (!Array.isArray(message) || message.length !== 3 || !Number.isSafeInteger(message[0]) || message[0] < 1) {
         this.reject(from, "malformed message (expected [sequence, channel, tuple])");
@@ -300,13 +301,12 @@ export class ServiceNode {
         acknowledgeNow.push(sequence);
         continue;
       }
-      const key = inflightKey(link, sequence);
-      if (this.inflight.has(key)) {
+      if (waiting.has(sequence)) {
         this.metrics.duplicates.inc();
         continue;
       }
       const collection = typeof channel === "string" ? this.channels.get(channel) : undefined;
-      const decoded = collection === undefined ? null : decodeTuple(columnTypes(collection), tuple);
+      const decoded = collection === undefined ? null : decodeTuple(collection.types, tuple);
       if (collection === undefined || decoded === null || !decoded.ok) {
         const reason = collection === undefined ? `unknown channel ${JSON.stringify(channel)}` : `${String(channel)}: ${decoded!.ok ? "" : decoded!.reason}`;
         this.reject(from, reason);
@@ -315,7 +315,7 @@ export class ServiceNode {
         acknowledgeNow.push(sequence);
         continue;
       }
-      this.inflight.add(key);
+      waiting.add(sequence);
       this.inbox.push({ link, sequence, channel: channel as string, tuple: tuple as JsonValue[] });
     }
     if (acknowledgeNow.length > 0) this.peerServer.acknowledge(link, toRanges(acknowledgeNow));
@@ -456,12 +456,14 @@ export class ServiceNode {
 
     // Committed: the tick's effects may now leave the process.
     for (const [link, ranges] of Object.entries(consumed)) {
+      const waiting = this.inflight.get(link);
       for (const [from, to] of ranges) {
         for (let sequence = from; sequence <= to; sequence++) {
           this.dedup.markConsumed(link, sequence);
-          this.inflight.delete(inflightKey(link, sequence));
+          waiting?.delete(sequence);
         }
       }
+      if (waiting?.size === 0) this.inflight.delete(link);
       this.peerServer.acknowledge(link, ranges);
     }
     this.metrics.received.inc(taken.length);
