@@ -10,6 +10,7 @@
 
 import { decodeArrivals, decodeCollectionArrivals, columnTypes } from "./arrivals.ts";
 import { systemContext, type BuiltinContext } from "./builtins.ts";
+import { DEFERRED_KINDS, DeferredOperations } from "./deferred.ts";
 import { TickError } from "./errors.ts";
 import { ValueSpace } from "./interner.ts";
 import { Relation } from "./relation.ts";
@@ -84,12 +85,6 @@ export interface NodeSnapshot {
 
 type Listener<T> = (value: T) => void;
 
-interface Deferred {
-  inserts?: Relation;
-  deletes?: Relation;
-  upserts?: Relation;
-}
-
 /** A failure of an extern function: the tick fails with its message. */
 export function externFailure(name: string, error: unknown): TickError {
   if (error instanceof TickError) return error;
@@ -109,7 +104,7 @@ export abstract class ProgramNode<T extends ProgramTypes = ProgramTypes> {
 
   private readonly collections = new Map<string, CollectionSchema>();
   private readonly relations = new Map<string, Relation>();
-  private readonly deferred = new Map<string, Deferred>();
+  private readonly deferred: DeferredOperations;
   private readonly outboxes = new Map<string, Relation>();
   private queue = new Map<string, unknown[][]>();
   private nextTick = 0;
@@ -134,6 +129,12 @@ export abstract class ProgramNode<T extends ProgramTypes = ProgramTypes> {
       this.collections.set(collection.name, collection);
       this.relations.set(collection.name, this.newRelation(collection, collection.key));
     }
+    this.deferred = new DeferredOperations(
+      (name) => this.relation(name),
+      // Two inserts or two upserts of one key in one tick conflict just as in the table itself.
+      (name, kind) => this.newRelation(this.collection(name), kind === "deletes" ? null : this.collection(name).key),
+      (name) => isPerTick(this.collection(name).kind),
+    );
   }
 
   // -------------------------------------------------------------------------------------------
@@ -153,15 +154,15 @@ export abstract class ProgramNode<T extends ProgramTypes = ProgramTypes> {
 
   /** The buffer of `<+` tuples for `name`, applied at the next tick's step 1. */
   protected deferredInserts(name: string): Relation {
-    return this.deferredBuffer(name, "inserts");
+    return this.deferred.buffer(name, "inserts");
   }
 
   protected deferredDeletes(name: string): Relation {
-    return this.deferredBuffer(name, "deletes");
+    return this.deferred.buffer(name, "deletes");
   }
 
   protected deferredUpserts(name: string): Relation {
-    return this.deferredBuffer(name, "upserts");
+    return this.deferred.buffer(name, "upserts");
   }
 
   /** The `<~` tuples of a channel this tick. */
@@ -179,22 +180,6 @@ export abstract class ProgramNode<T extends ProgramTypes = ProgramTypes> {
     const relation = this.relation(name);
     relation.stageValues(tuple);
     relation.insert();
-  }
-
-  private deferredBuffer(name: string, kind: keyof Deferred): Relation {
-    let deferred = this.deferred.get(name);
-    if (deferred === undefined) {
-      deferred = {};
-      this.deferred.set(name, deferred);
-    }
-    let buffer = deferred[kind];
-    if (buffer === undefined) {
-      const collection = this.collection(name);
-      // Two inserts or two upserts of one key in one tick conflict just as in the table itself.
-      buffer = this.newRelation(collection, kind === "deletes" ? null : collection.key);
-      deferred[kind] = buffer;
-    }
-    return buffer;
   }
 
   private newRelation(collection: CollectionSchema, key: readonly number[] | null): Relation {
@@ -260,7 +245,7 @@ export abstract class ProgramNode<T extends ProgramTypes = ProgramTypes> {
 
     // Step 1: what the previous tick deferred; per-tick collections start empty.
     for (const [name, relation] of this.relations) if (isPerTick(this.collections.get(name)!.kind)) relation.clear();
-    this.applyDeferred();
+    this.deferred.apply();
     for (const relation of this.relations.values()) relation.beginTick();
     const arrivals = this.queue;
     this.queue = new Map();
@@ -289,7 +274,7 @@ export abstract class ProgramNode<T extends ProgramTypes = ProgramTypes> {
       // Step 3: the rules.
       this.evaluate();
       // Step 4: keys of what was deferred, then sends and outputs.
-      this.checkDeferredKeys();
+      this.deferred.checkKeys();
       outputs = this.collectOutputs();
       sent = this.collectSends();
     } catch (error) {
@@ -303,7 +288,7 @@ export abstract class ProgramNode<T extends ProgramTypes = ProgramTypes> {
       const decoded = decodeTuple(columnTypes(collection), message.tuple);
       if (decoded.ok) this.enqueue(message.channel, [decoded.value]);
     }
-    this.pendingWork = this.computePendingWork();
+    this.pendingWork = this.deferred.wouldChange();
     const result = { tick, outputs, sent } as unknown as TickSuccess<T>;
     this.notify(result);
     return result;
@@ -320,88 +305,15 @@ export abstract class ProgramNode<T extends ProgramTypes = ProgramTypes> {
 
   private fail(tick: number, error: unknown): TickFailure {
     for (const relation of this.relations.values()) relation.rollback();
-    for (const deferred of this.deferred.values()) {
-      deferred.inserts?.clear();
-      deferred.deletes?.clear();
-      deferred.upserts?.clear();
-    }
+    this.deferred.clear();
     for (const outbox of this.outboxes.values()) outbox.clear();
-    this.pendingWork = this.computePendingWork();
+    this.pendingWork = this.deferred.wouldChange();
     const message =
       error instanceof TickError ? error.message : `internal error: ${error instanceof Error ? error.message : String(error)}`;
     const tuples = error instanceof TickError && error.tuples !== undefined ? (error.tuples as JsonValue[]) : [];
     const result: TickFailure = { tick, failed: true, error: { message, tuples } };
     for (const listener of this.tickListeners) listener(result);
     return result;
-  }
-
-  private applyDeferred(): void {
-    for (const [name, deferred] of this.deferred) {
-      const target = this.relation(name);
-      const { inserts, deletes, upserts } = deferred;
-      if (deletes !== undefined && deletes.size > 0) {
-        for (let row = 0; row < deletes.size; row++) {
-          target.stageRow(deletes, row);
-          const found = target.findExact();
-          if (found >= 0) target.removeRow(found);
-        }
-        deletes.clear();
-      }
-      if (upserts !== undefined && upserts.size > 0) {
-        for (let row = 0; row < upserts.size; row++) {
-          target.stageRow(upserts, row);
-          target.replace();
-        }
-        upserts.clear();
-      }
-      if (inserts !== undefined && inserts.size > 0) {
-        for (let row = 0; row < inserts.size; row++) {
-          target.stageRow(inserts, row);
-          target.insert();
-        }
-        inserts.clear();
-      }
-    }
-  }
-
-  /**
-   * Deferred inserts must fit the table as it will be after the deferred deletes and upserts
-   * (LANGUAGE.md §5), so that step 1 of the next tick cannot fail. Two deferred inserts (or two
-   * upserts) of one key already failed when the second reached its buffer.
-   */
-  private checkDeferredKeys(): void {
-    for (const [name, deferred] of this.deferred) {
-      const target = this.relation(name);
-      const inserts = deferred.inserts;
-      if (target.keyIndices === null || inserts === undefined || inserts.size === 0) continue;
-      const { upserts, deletes } = deferred;
-      for (let row = 0; row < inserts.size; row++) {
-        if (upserts !== undefined && upserts.size > 0) {
-          upserts.stageRow(inserts, row);
-          const upserted = upserts.find();
-          if (upserted >= 0) {
-            if (!upserts.samePlain(upserted)) this.deferredViolation(target, upserts.rowJson(upserted), inserts.rowJson(row));
-            continue;
-          }
-        }
-        target.stageRow(inserts, row);
-        const held = target.find();
-        if (held < 0 || target.samePlain(held)) continue;
-        if (deletes !== undefined && deletes.size > 0) {
-          deletes.stageRow(target, held);
-          if (deletes.findExact() >= 0) continue;
-        }
-        this.deferredViolation(target, target.rowJson(held), inserts.rowJson(row));
-      }
-    }
-  }
-
-  private deferredViolation(target: Relation, held: JsonValue[], incoming: JsonValue[]): never {
-    const names = target.keyIndices!.map((index) => target.columns[target.plainPositions[index]!]!.name).join(", ");
-    throw new TickError(
-      `key violation in ${target.name}: key (${names}) would be held by ${JSON.stringify(held)} and ${JSON.stringify(incoming)} at the next tick`,
-      [held, incoming],
-    );
   }
 
   private collectOutputs(): Record<string, JsonValue[][]> {
@@ -426,34 +338,6 @@ export abstract class ProgramNode<T extends ProgramTypes = ProgramTypes> {
     return sent.sort(
       (a, b) => compareValues(a.to, b.to) || compareValues(a.channel, b.channel) || compareTuples(a.tuple, b.tuple),
     );
-  }
-
-  private computePendingWork(): boolean {
-    for (const [name, deferred] of this.deferred) {
-      const target = this.relation(name);
-      const perTick = isPerTick(this.collection(name).kind);
-      const { inserts, deletes, upserts } = deferred;
-      if (deletes !== undefined) {
-        for (let row = 0; row < deletes.size; row++) {
-          target.stageRow(deletes, row);
-          if (target.findExact() >= 0) return true;
-        }
-      }
-      if (upserts !== undefined) {
-        for (let row = 0; row < upserts.size; row++) {
-          target.stageRow(upserts, row);
-          if (target.findExact() < 0) return true;
-        }
-      }
-      if (inserts !== undefined) {
-        if (perTick && inserts.size > 0) return true;
-        for (let row = 0; row < inserts.size; row++) {
-          target.stageRow(inserts, row);
-          if (target.wouldChange()) return true;
-        }
-      }
-    }
-    return false;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -512,9 +396,9 @@ export abstract class ProgramNode<T extends ProgramTypes = ProgramTypes> {
       if (!isPerTick(collection.kind)) collections[collection.name] = wireRows(this.relation(collection.name));
     }
     const pending = { inserts: {} as Record<string, JsonValue[][]>, deletes: {} as Record<string, JsonValue[][]>, upserts: {} as Record<string, JsonValue[][]> };
-    for (const [name, deferred] of this.deferred) {
-      for (const kind of ["inserts", "deletes", "upserts"] as const) {
-        const buffer = deferred[kind];
+    for (const [name, buffers] of this.deferred.buffers) {
+      for (const kind of DEFERRED_KINDS) {
+        const buffer = buffers[kind];
         if (buffer !== undefined && buffer.size > 0) pending[kind][name] = wireRows(buffer);
       }
     }
@@ -533,10 +417,10 @@ export abstract class ProgramNode<T extends ProgramTypes = ProgramTypes> {
       throw new TypeError(`snapshot of module ${snapshot.module}, not ${this.schema.moduleName}`);
     }
     for (const relation of this.relations.values()) relation.clear();
-    for (const deferred of this.deferred.values()) for (const buffer of Object.values(deferred)) buffer?.clear();
+    this.deferred.clear();
     for (const [name, tuples] of Object.entries(snapshot.collections)) this.load(this.relation(name), name, tuples);
-    for (const kind of ["inserts", "deletes", "upserts"] as const) {
-      for (const [name, tuples] of Object.entries(snapshot.pending[kind])) this.load(this.deferredBuffer(name, kind), name, tuples);
+    for (const kind of DEFERRED_KINDS) {
+      for (const [name, tuples] of Object.entries(snapshot.pending[kind])) this.load(this.deferred.buffer(name, kind), name, tuples);
     }
     this.queue = new Map();
     for (const [name, tuples] of Object.entries(snapshot.queued)) {
@@ -547,7 +431,7 @@ export abstract class ProgramNode<T extends ProgramTypes = ProgramTypes> {
       );
     }
     this.nextTick = snapshot.nextTick;
-    this.pendingWork = this.computePendingWork();
+    this.pendingWork = this.deferred.wouldChange();
   }
 
   private load(relation: Relation, name: string, tuples: readonly JsonValue[][]): void {
