@@ -209,6 +209,23 @@ describe("timers", () => {
     });
     expect(beats.map(([n]) => n)).toEqual(beats.map((_, i) => i));
   });
+
+  it("continues n after a restart from a state directory", async () => {
+    const source = `periodic beat(20ms); table beats(n: int); beats(n) <= beat(n);`;
+    const directory = stateDirectory();
+    const first = await startNode(source, { stateDirectory: directory });
+    const before = await eventually(async () => {
+      const reply = (await request(first, "GET", "/state/beats")).body as [number][];
+      return reply.length >= 3 ? reply.length : undefined;
+    });
+    await stopNode(first);
+    const second = await startNode(source, { stateDirectory: directory });
+    const beats = await eventually(async () => {
+      const reply = (await request(second, "GET", "/state/beats")).body as [number][];
+      return reply.length >= before + 3 ? reply : undefined;
+    });
+    expect(beats.map(([n]) => n)).toEqual(beats.map((_, i) => i));
+  });
 });
 
 describe("durable state", () => {

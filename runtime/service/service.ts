@@ -111,7 +111,9 @@ export class ServiceNode {
   private posts: Post[] = [];
   private postedTuples = 0;
   private firings = new Map<string, number[]>();
+  /** Per periodic: firings so far (the next firing's n), and firings taken into committed ticks. */
   private readonly periodicCounts = new Map<string, number>();
+  private readonly periodicTaken = new Map<string, number>();
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly outputListeners = new Map<string, Set<OutputListener>>();
   private readonly readers: (() => void)[] = [];
@@ -230,7 +232,10 @@ export class ServiceNode {
   private adopt(state: ServiceState): void {
     this.incarnation = state.incarnation;
     this.dedup = Deduplicator.fromJson(state.dedup);
-    for (const [name, count] of Object.entries(state.periodic)) this.periodicCounts.set(name, count);
+    for (const [name, count] of Object.entries(state.periodic)) {
+      this.periodicCounts.set(name, count);
+      this.periodicTaken.set(name, count);
+    }
     for (const [address, link] of Object.entries(state.links)) {
       const outbound = this.link(address);
       outbound.nextSequence = link.nextSequence;
@@ -241,7 +246,7 @@ export class ServiceNode {
   private serviceState(): ServiceState {
     const links: Record<string, { nextSequence: number; outbox: OutboxEntry[] }> = {};
     for (const [address, link] of this.links) links[address] = { nextSequence: link.nextSequence, outbox: link.outbox() };
-    return { incarnation: this.incarnation, links, dedup: this.dedup.toJson(), periodic: Object.fromEntries(this.periodicCounts) };
+    return { incarnation: this.incarnation, links, dedup: this.dedup.toJson(), periodic: Object.fromEntries(this.periodicTaken) };
   }
 
   private link(address: string): OutboundLink {
@@ -455,6 +460,7 @@ export class ServiceNode {
     }
 
     // Committed: the tick's effects may now leave the process.
+    for (const [name, counts] of firings) this.periodicTaken.set(name, counts[counts.length - 1]! + 1);
     for (const [link, ranges] of Object.entries(consumed)) {
       const waiting = this.inflight.get(link);
       for (const [from, to] of ranges) {
