@@ -7,13 +7,27 @@
 // left-to-right walk with no runtime dispatch; nothing in a loop allocates (probe keys are
 // staged in preallocated typed arrays, tuples in the target relation's staging row).
 
-import type { ColumnPattern, IrAggregate, IrCollection, IrExpression, IrOperator, IrPlan, IrRule, SinkKind } from "../ir.ts";
-import { isLattice, sameType, type LatticeType, type Type } from "../types.ts";
-import { valueType } from "../typecheck-values.ts";
+import type { ColumnPattern, IrCollection, IrExpression, IrOperator, IrPlan, IrRule, SinkKind } from "../ir.ts";
+import { isLattice, sameType, type LatticeType } from "../types.ts";
 import { ExpressionEmitter, codeKindOf, literal, type CodeKind, type FunctionContext, type Representation, type VariableSlot } from "./expressions.ts";
 import type { ModuleContext } from "./module-context.ts";
 import { valueTsType } from "./ts-types.ts";
-import { CodeWriter, NameScope, camelCase } from "./writer.ts";
+import { CodeWriter, NameScope } from "./writer.ts";
+import {
+  aggregateKind,
+  cell,
+  columnLayout,
+  indexLocalName,
+  localBase,
+  plainTypeOf,
+  sameExpression,
+  sinkLocalName,
+  variablesOf,
+  wrap,
+  type ColumnLayout,
+} from "./plan-layout.ts";
+
+export { columnLayout };
 
 /** The class members a plan refers to (declared by the program emitter). */
 export interface ClassMembers {
@@ -26,26 +40,6 @@ export interface ClassMembers {
   sinkTarget(sink: SinkKind, name: string): string;
   /** `this.fanoutGroups`: the aggregation state of a rule. */
   aggregation(rule: IrRule, groupKinds: readonly CodeKind[], aggregates: readonly string[], bindingWidth: number): string;
-}
-
-interface ColumnLayout {
-  /** For each schema column: its index among plain columns, or -1. */
-  readonly plainIndex: readonly number[];
-  /** For each schema column: its index among lattice columns, or -1. */
-  readonly latticeIndex: readonly number[];
-  readonly width: number;
-}
-
-export function columnLayout(collection: IrCollection): ColumnLayout {
-  let plain = 0;
-  let lattice = 0;
-  const plainIndex: number[] = [];
-  const latticeIndex: number[] = [];
-  for (const column of collection.columns) {
-    plainIndex.push(column.lattice ? -1 : plain++);
-    latticeIndex.push(column.lattice ? lattice++ : -1);
-  }
-  return { plainIndex, latticeIndex, width: plain };
 }
 
 export class PlanEmitter implements FunctionContext {
@@ -641,83 +635,3 @@ export class PlanEmitter implements FunctionContext {
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-
-function aggregateKind(aggregate: IrAggregate): "count" | "countDistinct" | "sum" | "min" | "max" | "choose" | "avg" | "collect" {
-  if (aggregate.function === "count") return aggregate.argument === null ? "count" : "countDistinct";
-  return aggregate.function;
-}
-
-/** A group expression's stored type: its own (a lattice group value is kept whole). */
-function plainTypeOf(type: Type): Type {
-  return isLattice(type) && valueType(type) !== null && type.kind !== "lww" && type.kind !== "counter" ? valueType(type)! : type;
-}
-
-/** `data[…]` position of plain column `index` of `row` in rows of `width` codes. */
-function cell(row: string, width: number, index: number): string {
-  if (width === 1) return row;
-  return index === 0 ? `${row} * ${width}` : `${row} * ${width} + ${index}`;
-}
-
-function wrap(code: string): string {
-  return /^[\w.$]+$/.test(code) || (code.startsWith("(") && code.endsWith(")")) ? code : `(${code})`;
-}
-
-/** `d.pipe_in` → `pipeIn`: locals name a collection without its module alias. */
-function localBase(name: string): string {
-  return camelCase(name.replace(/^.*\./, ""));
-}
-
-function indexLocalName(collection: IrCollection, positions: readonly number[]): string {
-  const base = localBase(collection.name);
-  return `${base}By${positions.map((position) => capitalize(collection.columns[position]!.name)).join("")}`;
-}
-
-function sinkLocalName(kind: SinkKind, name: string): string {
-  const base = localBase(name);
-  switch (kind) {
-    case "merge":
-      return base;
-    case "defer":
-      return `${base}Inserts`;
-    case "delete":
-      return `${base}Deletes`;
-    case "upsert":
-      return `${base}Upserts`;
-    case "send":
-      return `${base}Outbox`;
-  }
-}
-
-function capitalize(text: string): string {
-  return text.length === 0 ? text : text[0]!.toUpperCase() + text.slice(1);
-}
-
-function variablesOf(expression: IrExpression, into: Set<number> = new Set()): Set<number> {
-  switch (expression.kind) {
-    case "variable":
-      into.add(expression.variable);
-      break;
-    case "binary":
-      variablesOf(expression.left, into);
-      variablesOf(expression.right, into);
-      break;
-    case "unary":
-      variablesOf(expression.operand, into);
-      break;
-    case "call":
-      expression.args.forEach((arg) => variablesOf(arg, into));
-      break;
-    case "lift":
-      variablesOf(expression.value, into);
-      break;
-    default:
-      break;
-  }
-  return into;
-}
-
-function sameExpression(a: IrExpression, b: IrExpression): boolean {
-  const strip = (key: string, value: unknown) => (key === "span" ? undefined : value);
-  return JSON.stringify(a, strip) === JSON.stringify(b, strip);
-}
