@@ -34,6 +34,8 @@ import type {
 import type { MergeOperator } from "./ast.ts";
 import type { Span } from "./source.ts";
 import { BOOL } from "./types.ts";
+import { variablesOf } from "./ir-expressions.ts";
+export { variablesOf };
 
 const SINKS: Record<MergeOperator, SinkKind> = {
   "<=": "merge",
@@ -42,32 +44,6 @@ const SINKS: Record<MergeOperator, SinkKind> = {
   "<+-": "upsert",
   "<~": "send",
 };
-
-/** Every variable an expression reads. */
-export function variablesOf(expression: IrExpression, into: Set<number> = new Set()): Set<number> {
-  switch (expression.kind) {
-    case "variable":
-      into.add(expression.variable);
-      break;
-    case "binary":
-      variablesOf(expression.left, into);
-      variablesOf(expression.right, into);
-      break;
-    case "unary":
-      variablesOf(expression.operand, into);
-      break;
-    case "call":
-      expression.args.forEach((arg) => variablesOf(arg, into));
-      break;
-    case "lift":
-      variablesOf(expression.value, into);
-      break;
-    case "constant":
-    case "aggregateResult":
-      break;
-  }
-  return into;
-}
 
 export function containsAggregate(expression: IrExpression): boolean {
   switch (expression.kind) {

@@ -9,6 +9,8 @@
 import type { CheckedRule, IrCollection, IrEdge, IrExpression, IrProgram, IrRule } from "../ir.ts";
 import type { Span } from "../source.ts";
 import { renderExpression } from "./render.ts";
+import { variablesOf } from "../ir-expressions.ts";
+export { variablesOf };
 
 /** Where the taint of a positive atom goes: everywhere, or only into some lattice head columns. */
 export type AtomFlow =
@@ -52,30 +54,6 @@ export interface RuleFacts {
 }
 
 export const PER_TICK_KINDS: ReadonlySet<string> = new Set(["scratch", "channel", "input", "output", "periodic"]);
-
-export function variablesOf(expression: IrExpression, into: Set<number> = new Set()): Set<number> {
-  switch (expression.kind) {
-    case "variable":
-      into.add(expression.variable);
-      break;
-    case "binary":
-      variablesOf(expression.left, into);
-      variablesOf(expression.right, into);
-      break;
-    case "unary":
-      variablesOf(expression.operand, into);
-      break;
-    case "call":
-      for (const a of expression.args) variablesOf(a, into);
-      break;
-    case "lift":
-      variablesOf(expression.value, into);
-      break;
-    default:
-      break;
-  }
-  return into;
-}
 
 type Call = { function: string; span: Span; text: string };
 
