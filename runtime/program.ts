@@ -104,6 +104,9 @@ export abstract class ProgramNode<T extends ProgramTypes = ProgramTypes> {
 
   private readonly collections = new Map<string, CollectionSchema>();
   private readonly relations = new Map<string, Relation>();
+  private readonly relationList: Relation[] = [];
+  private readonly perTickRelations: Relation[] = [];
+  private readonly outputRelations: Relation[] = [];
   private readonly deferred: DeferredOperations;
   private readonly outboxes = new Map<string, Relation>();
   private queue = new Map<string, unknown[][]>();
@@ -127,7 +130,11 @@ export abstract class ProgramNode<T extends ProgramTypes = ProgramTypes> {
     };
     for (const collection of schema.collections) {
       this.collections.set(collection.name, collection);
-      this.relations.set(collection.name, this.newRelation(collection, collection.key));
+      const relation = this.newRelation(collection, collection.key);
+      this.relations.set(collection.name, relation);
+      this.relationList.push(relation);
+      if (isPerTick(collection.kind)) this.perTickRelations.push(relation);
+      if (collection.kind === "output") this.outputRelations.push(relation);
     }
     this.deferred = new DeferredOperations(
       (name) => this.relation(name),
@@ -244,9 +251,9 @@ export abstract class ProgramNode<T extends ProgramTypes = ProgramTypes> {
     this.tickTime = this.base.now();
 
     // Step 1: what the previous tick deferred; per-tick collections start empty.
-    for (const [name, relation] of this.relations) if (isPerTick(this.collections.get(name)!.kind)) relation.clear();
+    for (const relation of this.perTickRelations) relation.clear();
     this.deferred.apply();
-    for (const relation of this.relations.values()) relation.beginTick();
+    for (const relation of this.relationList) relation.beginTick();
     const arrivals = this.queue;
     this.queue = new Map();
     if (tick === 0) {
@@ -257,7 +264,7 @@ export abstract class ProgramNode<T extends ProgramTypes = ProgramTypes> {
       } catch (error) {
         return this.fail(tick, error);
       }
-      for (const relation of this.relations.values()) relation.beginTick();
+      for (const relation of this.relationList) relation.beginTick();
     }
 
     let outputs: Record<string, JsonValue[][]>;
@@ -304,7 +311,7 @@ export abstract class ProgramNode<T extends ProgramTypes = ProgramTypes> {
   }
 
   private fail(tick: number, error: unknown): TickFailure {
-    for (const relation of this.relations.values()) relation.rollback();
+    for (const relation of this.relationList) relation.rollback();
     this.deferred.clear();
     for (const outbox of this.outboxes.values()) outbox.clear();
     this.pendingWork = this.deferred.wouldChange();
@@ -318,11 +325,7 @@ export abstract class ProgramNode<T extends ProgramTypes = ProgramTypes> {
 
   private collectOutputs(): Record<string, JsonValue[][]> {
     const outputs: Record<string, JsonValue[][]> = {};
-    for (const collection of this.schema.collections) {
-      if (collection.kind !== "output") continue;
-      const relation = this.relation(collection.name);
-      if (relation.size > 0) outputs[collection.name] = sortedRows(relation);
-    }
+    for (const relation of this.outputRelations) if (relation.size > 0) outputs[relation.name] = sortedRows(relation);
     return outputs;
   }
 

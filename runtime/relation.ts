@@ -526,8 +526,10 @@ export class Relation {
   beginTick(): void {
     this.undoMark = this.size;
     this.undoEpoch++;
-    this.undoRows.length = 0;
-    this.undoValues.length = 0;
+    if (this.undoRows.length > 0) {
+      this.undoRows.length = 0;
+      this.undoValues.length = 0;
+    }
   }
 
   /** Returns to the contents at beginTick(). */
