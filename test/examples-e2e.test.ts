@@ -23,12 +23,16 @@ function program(directory: string): string {
   return join(directory, name);
 }
 
-const examples = readdirSync(EXAMPLES, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+/** The examples of the run modes (others, of the service and the simulator, have their own tests). */
+const examples = ["kvs", "quorum-vote", "same-generation", "shopping-cart", "shortest-paths", "transitive-closure"];
 
 describe("examples", () => {
-  it("has the examples the README promises", () => {
-    expect(examples).toEqual(["kvs", "quorum-vote", "same-generation", "shopping-cart", "shortest-paths", "transitive-closure"]);
-    for (const example of examples) expect(existsSync(join(EXAMPLES, example, "README.md"))).toBe(true);
+  it("has each example with its README", () => {
+    const present = readdirSync(EXAMPLES, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+    for (const example of examples) {
+      expect(present).toContain(example);
+      expect(existsSync(join(EXAMPLES, example, "README.md"))).toBe(true);
+    }
   });
 
   for (const example of examples) {
