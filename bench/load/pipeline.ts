@@ -40,11 +40,18 @@ async function main(): Promise<void> {
   const nodes = await startPipeline(root === undefined ? {} : { stateRoot: root });
   try {
     const latencies = new Float64Array(messages);
+    // The worst latency per second of sending time: stalls show as runs of bad seconds.
+    const worstBySecond = new Map<number, number>();
+    let firstSend = 0;
     const delivered = new Uint8Array(messages + 1);
     let count = 0;
     let duplicates = 0;
     let lastDelivery = 0;
 
+    // Links back off while a peer is still starting: wait until both hops are connected.
+    for (const [node, peer] of [[nodes.a, "b"], [nodes.b, "c"]] as const) {
+      while (((await (await fetch(`http://${node.http}/health`)).json()) as { peers: Record<string, string> }).peers[peer] !== "connected") await sleep(50);
+    }
     const controller = new AbortController();
     const stream = await fetch(`http://${nodes.c.http}/out/delivered`, { signal: controller.signal });
     const reading = (async () => {
@@ -69,7 +76,10 @@ async function main(): Promise<void> {
                 continue;
               }
               delivered[id] = 1;
-              latencies[count++] = (now - sentAt) / 1000;
+              const latency = (now - sentAt) / 1000;
+              latencies[count++] = latency;
+              const second = Math.floor((sentAt - firstSend) / 1_000_000);
+              if (latency > (worstBySecond.get(second) ?? 0)) worstBySecond.set(second, latency);
             }
             lastDelivery = performance.now();
           }
@@ -81,6 +91,7 @@ async function main(): Promise<void> {
 
     process.stderr.write(`posting ${messages} messages in batches of ${batch}, ${rate > 0 ? `${rate}/s` : `${concurrency} in flight`}…\n`);
     const started = performance.now();
+    firstSend = nowMicros();
     let next = 1;
     let rejected = 0;
     const worker = async (): Promise<void> => {
@@ -142,6 +153,10 @@ async function main(): Promise<void> {
       memoryAfter: memory,
       cStateTuples: await metric(nodes.c.http, "hydro_state_tuples"),
       cTicks: await metric(nodes.c.http, "hydro_ticks_total"),
+      worstSeconds: [...worstBySecond]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 5)
+        .map(([second, latency]) => ({ second, maxLatencyMs: Number(latency.toFixed(1)) })),
     };
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     if (count !== messages || duplicates > 0) process.exitCode = 1;

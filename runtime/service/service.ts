@@ -224,6 +224,11 @@ export class ServiceNode {
       }, Math.max(1, collection.periodMs));
       this.timers.push(timer);
     }
+    // Connect to every named peer now, so the first messages do not wait for a handshake.
+    for (const address of this.config.peers.values()) {
+      const text = formatHostPort(address);
+      if (text !== this.address) this.link(text);
+    }
     for (const link of this.links.values()) link.start();
     this.scheduleTick();
   }
