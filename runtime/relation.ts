@@ -70,6 +70,8 @@ export class Relation {
    * A table leaves the packed layout for good the first time a code does not fit.
    */
   private packed: boolean;
+  /** Packed, two plain columns, no lattice column: insert() takes insertPair(). */
+  private pairSet: boolean;
   private stride: number;
   private slots: Int32Array;
   private mask = 31;
@@ -116,6 +118,7 @@ export class Relation {
     this.keyIndices = narrower ? keyIndices : null;
     this.unique = Int32Array.from(narrower ? keyIndices! : plain.map((_, index) => index));
     this.packed = !narrower && this.width >= 1 && this.width <= MAX_PACKED_WIDTH;
+    this.pairSet = this.packed && this.width === 2 && lattice.length === 0;
     this.stride = this.packed ? this.width + 1 : 2;
     this.slots = new Int32Array(32 * this.stride);
     if (!this.packed) this.rowHashes = new Int32Array(INITIAL_ROWS);
@@ -155,6 +158,7 @@ export class Relation {
    * tuple is a key violation (LANGUAGE.md §5): the tick fails.
    */
   insert(): number {
+    if (this.pairSet) return this.insertPair();
     const hash = this.hashStaged();
     const found = this.probe(hash);
     if (found >= 0) {
@@ -170,6 +174,44 @@ export class Relation {
     const row = this.find();
     if (row >= 0) this.removeRow(row);
     return this.insert();
+  }
+
+  /**
+   * The common case on its own: a set of pairs of int32 codes (edges, paths), no lattice
+   * column, no declared key. One probe over packed slots; the same table layout as above.
+   */
+  private insertPair(): number {
+    const tuple = this.tuple;
+    const a = tuple[0]!;
+    const b = tuple[1]!;
+    if ((a | 0) !== a || (b | 0) !== b) {
+      this.pairSet = false;
+      return this.insert();
+    }
+    const hash = finishHash(Math.imul(Math.imul(HASH_SEED ^ a, 0x9e3779b1) ^ b, 0x9e3779b1));
+    const slots = this.slots;
+    const mask = this.mask;
+    let slot = hash & mask;
+    for (;;) {
+      const base = slot * 3;
+      if (slots[base] === 0) break;
+      if (slots[base + 1] === a && slots[base + 2] === b) return -1;
+      slot = (slot + 1) & mask;
+    }
+    const row = this.size;
+    if (row === this.capacity) this.grow();
+    this.data[row * 2] = a;
+    this.data[row * 2 + 1] = b;
+    this.size = row + 1;
+    const base = slot * 3;
+    slots[base] = row + 1;
+    slots[base + 1] = a;
+    slots[base + 2] = b;
+    if (this.size * 3 > mask * 2) this.resizeSlots((mask + 1) * 2);
+    const indexes = this.indexes;
+    for (let i = 0; i < indexes.length; i++) indexes[i]!.add(row);
+    if (this.tracking) this.pushNext(row);
+    return row;
   }
 
   private hashStaged(): number {
@@ -362,6 +404,7 @@ export class Relation {
 
   /** Leaves the packed layout (a code that is no int32 arrived): rows keep their hashes from now on. */
   private unpack(): void {
+    this.pairSet = false;
     this.rowHashes = new Int32Array(this.capacity);
     for (let row = 0; row < this.size; row++) this.rowHashes[row] = this.hashRow(row);
     this.packed = false;
