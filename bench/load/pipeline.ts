@@ -1,13 +1,14 @@
 // Load benchmark: messages per second through the three-node pipeline a → b → c
 // (test/fixtures/service/pipeline.hydro) on loopback, each node a real `hydro run` process.
 //   npx tsx bench/load/pipeline.ts [--messages 1000000] [--batch 1000] [--concurrency 4]
-//                                  [--rate 0] [--durable]
+//                                  [--rate 0] [--durable] [--warmup 5000]
 // The driver posts batches of ids to a's `inject` (each carrying its send time in µs), with
 // `concurrency` posts in flight (or paced to `rate` messages per second), and reads c's
 // `delivered` output as server-sent events; a message's latency is from its post to its event
 // at c, through two network hops and three ticks (three commits with --durable). Reported:
 // throughput, latency p50/p99/max, each node's resident memory and heap after the run, and
-// checks that c saw every id exactly once. Not a unit test: run it by hand.
+// checks that c saw every id exactly once. `warmup` messages go through first, unmeasured.
+// Not a unit test: run it by hand.
 
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
     let count = 0;
     let duplicates = 0;
     let lastDelivery = 0;
+    let warmedUp = 0;
 
     // Links back off while a peer is still starting: wait until both hops are connected.
     for (const [node, peer] of [[nodes.a, "b"], [nodes.b, "c"]] as const) {
@@ -71,6 +73,10 @@ async function main(): Promise<void> {
             if (data === undefined) continue;
             const now = nowMicros();
             for (const [id, sentAt] of (JSON.parse(data.slice(6)) as { tuples: [number, number][] }).tuples) {
+              if (id <= 0) {
+                warmedUp++;
+                continue;
+              }
               if (delivered[id] === 1) {
                 duplicates++;
                 continue;
@@ -88,6 +94,14 @@ async function main(): Promise<void> {
         // aborted at the end
       }
     })();
+
+    // Warm-up (ids -1 … -warmup, not measured): compiled code paths, connections, first commits.
+    const warmup = option("warmup", 5000);
+    for (let first = 1; first <= warmup; first += batch) {
+      const size = Math.min(batch, warmup - first + 1);
+      await postJson(nodes.a.http, "/in/inject", Array.from({ length: size }, (_, i) => [-(first + i), nowMicros()]));
+    }
+    while (warmedUp < warmup) await sleep(20);
 
     process.stderr.write(`posting ${messages} messages in batches of ${batch}, ${rate > 0 ? `${rate}/s` : `${concurrency} in flight`}…\n`);
     const started = performance.now();
