@@ -10,7 +10,7 @@
 // New rows go to the head of their chain, so a loop walking a chain never meets a row added
 // while it walks.
 
-import { grownInt32, hashColumns, hashKey } from "./codes.ts";
+import { finishHash, grownInt32, HASH_SEED, hashColumns, hashKey, mixCode } from "./codes.ts";
 
 /** The part of a relation an index reads. */
 export interface RowStore {
@@ -53,6 +53,7 @@ export class HashIndex {
   /** The first row whose indexed columns equal `key`, or -1. */
   find(): number {
     const columns = this.columns;
+    if (columns.length === 1) return this.findOne(this.key[0]!);
     const key = this.key;
     const hash = hashKey(key, columns.length);
     const slots = this.slots;
@@ -75,6 +76,25 @@ export class HashIndex {
         }
         if (same) return row;
       }
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  /** find() for a one-column key (most joins). */
+  private findOne(code: number): number {
+    const hash = finishHash(mixCode(HASH_SEED, code));
+    const slots = this.slots;
+    const mask = this.mask;
+    const hashes = this.hashes;
+    const data = this.store.data;
+    const width = this.store.width;
+    const column = this.columns[0]!;
+    let slot = hash & mask;
+    for (;;) {
+      const entry = slots[slot]!;
+      if (entry === 0) return -1;
+      const row = entry - 1;
+      if (hashes[row] === hash && data[row * width + column] === code) return row;
       slot = (slot + 1) & mask;
     }
   }
