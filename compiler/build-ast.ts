@@ -12,7 +12,10 @@
 // by concern: build-ast-cst.ts (reading the CST), build-ast-expressions.ts, build-ast-rules.ts
 // (facts, rules, body literals) and build-ast-declarations.ts (items and declarations).
 
-import { tokenMatcher, type IToken } from "chevrotain";
+import type { IToken } from "chevrotain";
+import { chevrotain } from "../grammar/chevrotain.ts";
+
+const { tokenMatcher } = chevrotain;
 import type * as A from "./ast.ts";
 import { AGGREGATE_FUNCTIONS } from "./build-ast-expressions.ts";
 import { AstBuilder } from "./build-ast-declarations.ts";

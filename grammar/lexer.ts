@@ -4,7 +4,10 @@
 // Malformed literals are lexed as tokens of their category (see tokens.ts) and reported here, so
 // one bad string does not hide the rest of the file and the parser does not report it twice.
 
-import { Lexer, type IToken } from "chevrotain";
+import type { IToken } from "chevrotain";
+import { chevrotain } from "./chevrotain.ts";
+
+const { Lexer } = chevrotain;
 import { diagnostic, type Diagnostic } from "../compiler/diagnostics.ts";
 import { spanOf, type SourceFile } from "../compiler/source.ts";
 import {

@@ -7,7 +7,10 @@
 // the most derived constructor (HydroParser in parser.ts), after every rule field exists. So the
 // rules live in files by concern while the one instance and its caches stay as they were.
 
-import { CstParser, NoViableAltException, type IParserErrorMessageProvider, type TokenType } from "chevrotain";
+import type { IParserErrorMessageProvider, TokenType } from "chevrotain";
+import { chevrotain } from "./chevrotain.ts";
+
+const { CstParser, NoViableAltException } = chevrotain;
 import * as T from "./tokens.ts";
 
 /** The chevrotain methods cacheErrorPathComputations wraps (internal API of chevrotain 11). */

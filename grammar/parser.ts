@@ -9,7 +9,10 @@
 // caches), parser-expressions.ts (bodies and expressions) and this one (items: declarations,
 // facts and rules), whose constructor analyses the whole grammar once.
 
-import { EOF, type CstNode, type IToken } from "chevrotain";
+import type { CstNode, IToken } from "chevrotain";
+import { chevrotain } from "./chevrotain.ts";
+
+const { EOF } = chevrotain;
 import * as T from "./tokens.ts";
 import { LITERAL_EXPECTED, RULE_END, TYPE_EXPECTED } from "./parser-base.ts";
 import { ExpressionGrammar } from "./parser-expressions.ts";

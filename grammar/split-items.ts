@@ -5,7 +5,10 @@
 // each item's errors are its own. The only subtlety is the `;` that separates a declaration's
 // plain columns from its lattice columns, which does not end the item.
 
-import { tokenMatcher, type IToken } from "chevrotain";
+import type { IToken } from "chevrotain";
+import { chevrotain } from "./chevrotain.ts";
+
+const { tokenMatcher } = chevrotain;
 import * as T from "./tokens.ts";
 
 /**

@@ -7,7 +7,10 @@
 // (unterminated strings, `12abc`) still lex as their category so parsing goes on; the lexer
 // reports them (HY1002, HY1003) and the parser never sees an error for them.
 
-import { createToken, Lexer, type TokenType } from "chevrotain";
+import type { TokenType } from "chevrotain";
+import { chevrotain } from "./chevrotain.ts";
+
+const { createToken, Lexer } = chevrotain;
 
 // ---- categories (no pattern of their own) ----
 /** Anything that may name a collection, column, variable or module: identifiers and keywords. */

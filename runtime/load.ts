@@ -4,7 +4,9 @@
 // Why a temporary file: the process already runs TypeScript through a loader (bin/hydro
 // registers tsx; vitest transforms on its own), so importing a `.ts` file needs no compiler of
 // our own, costs only esbuild's transform of one file, and keeps source positions for stack
-// traces. The file is removed as soon as the import has been evaluated.
+// traces. The file is removed as soon as the import has been evaluated. Run from the built
+// JavaScript (dist/), no loader is registered for the process, so the one file is imported
+// through tsx's scoped loader instead, and the runtime is the built one too.
 
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,7 +15,8 @@ import { pathToFileURL } from "node:url";
 import type { NodeOptions, ProgramNode } from "./program.ts";
 
 /** The runtime barrel as an absolute URL: what a module loaded from a temporary file imports. */
-export const RUNTIME_URL = new URL("./index.ts", import.meta.url).href;
+const BUILT = import.meta.url.endsWith(".js");
+export const RUNTIME_URL = new URL(BUILT ? "./index.js" : "./index.ts", import.meta.url).href;
 
 export type ProgramClass = new (options?: NodeOptions) => ProgramNode;
 
@@ -22,7 +25,9 @@ export async function loadProgramModule(source: string, name = "program"): Promi
   const file = join(directory, `${name.replace(/[^A-Za-z0-9_-]/g, "_")}.mts`);
   try {
     writeFileSync(file, source);
-    return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    if (!BUILT) return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    const { tsImport } = await import("tsx/esm/api");
+    return (await tsImport(pathToFileURL(file).href, import.meta.url)) as Record<string, unknown>;
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }
