@@ -3,8 +3,8 @@
 // node's "listening" line, driven over HTTP. In each, one node is killed with SIGKILL mid-way
 // and restarted with the same state directory on the same peer port: its state must be intact
 // at once, and the run must end as it would have without the crash.
-// Why the scenarios run concurrently: each process spends seconds compiling before it listens,
-// and waiting for them one scenario after another would triple the file's time. Every child is
+// Why the scenarios run concurrently: each process compiles its program before it listens
+// (seconds on a loaded machine), and waiting for them one scenario after another would add up. Every child is
 // killed when its scenario ends, and again (SIGKILL) in afterAll should a scenario fail early.
 
 import { spawn, type ChildProcess } from "node:child_process";
