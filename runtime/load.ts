@@ -2,9 +2,11 @@
 // In: the module text from emitTypeScript (emitted with the runtime imported by its absolute
 // URL, RUNTIME_URL, and externs by theirs). Out: the module's class, ready to instantiate.
 // Why a temporary file: the process already runs TypeScript through a loader (bin/hydro
-// registers tsx; vitest transforms on its own), so importing a `.ts` file needs no compiler of
-// our own, costs only esbuild's transform of one file, and keeps source positions for stack
-// traces. The file is removed as soon as the import has been evaluated. Run from the built
+// registers tsx; vitest transforms on its own; plain Node gets tsx registered on first need),
+// so importing a `.mts` file needs no compiler of our own, costs only esbuild's transform of one
+// file, and keeps source positions for stack traces. `.mts` because the temporary directory has
+// no package.json: the module must be ESM whatever surrounds it. The file is removed as soon as
+// the import has been evaluated. Run from the built
 // JavaScript (dist/), no loader is registered for the process, so the one file is imported
 // through tsx's scoped loader instead, and the runtime is the built one too.
 
