@@ -112,6 +112,7 @@ export class PeerServer {
       }
     }, this.options.handshakeTimeoutMs ?? 5_000);
     const early: Buffer[] = [];
+    let earlyBytes = 0;
 
     const onFrames = (chunk: Buffer): void => {
       for (const frame of decoder.push(chunk)) {
@@ -126,7 +127,6 @@ export class PeerServer {
           if (!checked.ok) {
             logger.warn({ remote: connection.from, reason: checked.reason }, "peer refused");
             socket.end(encodeFrame({ t: "denied", reason: checked.reason }));
-            socket.destroySoon?.();
             return;
           }
           clearTimeout(timer);
@@ -149,8 +149,11 @@ export class PeerServer {
     };
 
     socket.on("data", (chunk: Buffer) => {
-      if (!greeted) early.push(chunk);
-      else onFrames(chunk);
+      if (greeted) return onFrames(chunk);
+      // Nothing is expected before the hello; a peer that sends much anyway is cut off.
+      earlyBytes += chunk.length;
+      if (earlyBytes > (this.options.maxFrameBytes ?? MAX_FRAME_BYTES)) socket.destroy();
+      else early.push(chunk);
     });
     socket.on("error", () => socket.destroy());
     socket.on("close", () => {
