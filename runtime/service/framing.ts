@@ -6,21 +6,25 @@
 // Why a length prefix and a hard limit: a reader must know where a frame ends before it parses
 // it, and must refuse to buffer an unbounded frame from a peer (a frame over the limit breaks
 // the framing, so the connection is closed; an undecodable frame of honest length is only
-// skipped). Records are off (`useRecords: false`) so every frame stands alone: no structure
-// shared between frames that a reconnect could lose.
+// skipped). Every frame stands alone: no structure shared between frames that a reconnect
+// could lose. @msgpack/msgpack is plain JavaScript (no native add-on to build or download);
+// binary values come back as Uint8Array.
 
-import { Packr } from "msgpackr";
+import { decode, encode } from "@msgpack/msgpack";
 
 /** The largest frame payload accepted or produced: 1 MiB. */
 export const MAX_FRAME_BYTES = 1 << 20;
 
 const HEADER_BYTES = 4;
 
-const packr = new Packr({ useRecords: false, mapsAsObjects: true, moreTypes: false });
+function pack(value: unknown): Buffer {
+  const bytes = encode(value);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
 
 /** A value as one frame. */
 export function encodeFrame(value: unknown): Buffer {
-  const payload = packr.pack(value);
+  const payload = pack(value);
   const frame = Buffer.allocUnsafe(HEADER_BYTES + payload.length);
   frame.writeUInt32BE(payload.length, 0);
   payload.copy(frame, HEADER_BYTES);
@@ -29,7 +33,7 @@ export function encodeFrame(value: unknown): Buffer {
 
 /** The payload of a value alone (for measuring before framing). */
 export function packValue(value: unknown): Buffer {
-  return packr.pack(value);
+  return pack(value);
 }
 
 /** A frame around an already packed payload. */
@@ -42,7 +46,7 @@ export function frameOf(payload: Buffer): Buffer {
 /** msgpack bytes back to a value; a reason instead of a throw when they are not msgpack. */
 export function unpackValue(payload: Buffer): { ok: true; value: unknown } | { ok: false; reason: string } {
   try {
-    return { ok: true, value: packr.unpack(payload) };
+    return { ok: true, value: decode(payload) };
   } catch (error) {
     return { ok: false, reason: `undecodable frame: ${error instanceof Error ? error.message : String(error)}` };
   }
