@@ -7,6 +7,8 @@ import type { IrAggregate, IrCollection, IrExpression, SinkKind } from "../ir.ts
 import { isLattice, type Type } from "../types.ts";
 import { valueType } from "../typecheck-values.ts";
 import { camelCase } from "./writer.ts";
+import { variablesOf } from "../ir-expressions.ts";
+export { variablesOf };
 
 export interface ColumnLayout {
   /** For each schema column: its index among plain columns, or -1. */
@@ -76,30 +78,6 @@ export function sinkLocalName(kind: SinkKind, name: string): string {
 
 export function capitalize(text: string): string {
   return text.length === 0 ? text : text[0]!.toUpperCase() + text.slice(1);
-}
-
-export function variablesOf(expression: IrExpression, into: Set<number> = new Set()): Set<number> {
-  switch (expression.kind) {
-    case "variable":
-      into.add(expression.variable);
-      break;
-    case "binary":
-      variablesOf(expression.left, into);
-      variablesOf(expression.right, into);
-      break;
-    case "unary":
-      variablesOf(expression.operand, into);
-      break;
-    case "call":
-      expression.args.forEach((arg) => variablesOf(arg, into));
-      break;
-    case "lift":
-      variablesOf(expression.value, into);
-      break;
-    default:
-      break;
-  }
-  return into;
 }
 
 export function sameExpression(a: IrExpression, b: IrExpression): boolean {
