@@ -55,7 +55,7 @@ export class Gauge implements Metric {
   constructor(
     readonly name: string,
     readonly help: string,
-    private readonly read: () => number | readonly [Labels, number][],
+    private readonly read: () => number | readonly (readonly [Labels, number])[],
   ) {}
 
   render(lines: string[]): void {
@@ -102,7 +102,7 @@ export class Registry {
     return this.add(new Counter(name, help));
   }
 
-  gauge(name: string, help: string, read: () => number | readonly [Labels, number][]): Gauge {
+  gauge(name: string, help: string, read: () => number | readonly (readonly [Labels, number])[]): Gauge {
     return this.add(new Gauge(name, help, read));
   }
 
@@ -142,3 +142,26 @@ export function serviceMetrics(registry: Registry) {
 }
 
 export type ServiceMetrics = ReturnType<typeof serviceMetrics>;
+
+export interface GaugeSources {
+  readonly inboxDepth: () => number;
+  readonly postedWaiting: () => number;
+  readonly outboxDepths: () => readonly (readonly [Labels, number])[];
+  readonly stateTuples: () => number;
+  readonly lastTick: () => number;
+  readonly logBytes: () => number;
+  readonly linksConnected: () => number;
+}
+
+/** The gauges every node reports, read when scraped. */
+export function serviceGauges(registry: Registry, sources: GaugeSources): void {
+  registry.gauge("hydro_inbox_depth", "Channel messages received and waiting for a tick.", sources.inboxDepth);
+  registry.gauge("hydro_posted_tuples_waiting", "Tuples posted over HTTP and waiting for a tick.", sources.postedWaiting);
+  registry.gauge("hydro_outbox_depth", "Sent messages not yet acknowledged, per destination.", sources.outboxDepths);
+  registry.gauge("hydro_state_tuples", "Tuples held by tables and lattices.", sources.stateTuples);
+  registry.gauge("hydro_last_tick", "The number of the last tick run.", sources.lastTick);
+  registry.gauge("hydro_log_bytes", "Bytes in the current log of the state directory.", sources.logBytes);
+  registry.gauge("hydro_peer_links_connected", "Outgoing links with an open, authenticated connection.", sources.linksConnected);
+  registry.gauge("process_resident_memory_bytes", "Resident memory of this process.", () => process.memoryUsage.rss());
+  registry.gauge("nodejs_heap_used_bytes", "V8 heap in use.", () => process.memoryUsage().heapUsed);
+}

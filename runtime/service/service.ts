@@ -13,71 +13,21 @@
 
 import { performance } from "node:perf_hooks";
 import type { Logger } from "pino";
-import { columnTypes } from "../arrivals.ts";
-import type { ProgramClass } from "../load.ts";
 import type { TickResult } from "../program.ts";
-import type { CollectionSchema } from "../schema.ts";
-import type { Type } from "../../compiler/types.ts";
-import { decodeTuple, type JsonValue } from "../values.ts";
+import type { JsonValue } from "../values.ts";
 import { formatHostPort, isLoopback, resolveDestination, type HostPort } from "./address.ts";
+export { DEFAULT_LIMITS, type ServiceConfig, type ServiceLimits } from "./config.ts";
 import { withChangeCapture, type CapturingNode, type TuplesByName } from "./changes.ts";
 import { Deduplicator, toRanges } from "./dedup.ts";
-import { MAX_FRAME_BYTES } from "./framing.ts";
-import { startHttp, MAX_REQUEST_BYTES, type HttpService, type ServiceApi } from "./http.ts";
+import { consumedRanges, Inbox } from "./inbox.ts";
+import { PeriodicClock } from "./periodic.ts";
+import { DEFAULT_LIMITS, type ServiceConfig, type ServiceLimits } from "./config.ts";
+import { startHttp, type HttpService, type ServiceApi } from "./http.ts";
 import { OutboundLink } from "./link.ts";
-import { Registry, serviceMetrics, type ServiceMetrics } from "./metrics.ts";
+import { Registry, serviceGauges, serviceMetrics, type ServiceMetrics } from "./metrics.ts";
 import type { OutboxEntry, Ranges, ServiceState, TickRecord } from "./records.ts";
 import { PeerServer } from "./server.ts";
 import { newIncarnation, StateStore } from "./store.ts";
-
-export interface ServiceLimits {
-  /** Largest peer frame, in bytes. */
-  readonly maxFrameBytes: number;
-  /** Largest HTTP request body, in bytes. */
-  readonly maxRequestBytes: number;
-  /** Messages (and posted tuples) waiting for a tick before peers are paused and posts refused. */
-  readonly maxInbox: number;
-  /** Unacknowledged sent messages before the node stops running ticks. */
-  readonly maxOutbox: number;
-  /** Channel messages taken into one tick at most. */
-  readonly maxBatch: number;
-  /** Log size that triggers a snapshot and a new log. */
-  readonly compactBytes: number;
-  /** Interval of SSE heartbeat comments. */
-  readonly heartbeatMs: number;
-  readonly handshakeTimeoutMs: number;
-}
-
-export const DEFAULT_LIMITS: ServiceLimits = {
-  maxFrameBytes: MAX_FRAME_BYTES,
-  maxRequestBytes: MAX_REQUEST_BYTES,
-  maxInbox: 100_000,
-  maxOutbox: 100_000,
-  maxBatch: 10_000,
-  compactBytes: 64 * 1024 * 1024,
-  heartbeatMs: 15_000,
-  handshakeTimeoutMs: 5_000,
-};
-
-export interface ServiceConfig {
-  readonly Program: ProgramClass;
-  readonly listen: HostPort;
-  readonly http?: HostPort;
-  readonly peers: ReadonlyMap<string, HostPort>;
-  /** This node's name (me()); default its listen address as `host:port`. */
-  readonly me?: string;
-  readonly stateDirectory?: string;
-  readonly token?: string;
-  readonly logger: Logger;
-  readonly limits?: Partial<ServiceLimits>;
-}
-
-interface InboxItem {
-  readonly link: string;
-  readonly sequence: number;
-  readonly channel: string;
-  readonly tuple: JsonValue[];
-}
 
 interface Post {
   readonly input: string;
@@ -97,24 +47,14 @@ export class ServiceNode {
   private me = "";
   private store: StateStore | null = null;
   private incarnation = newIncarnation();
-  private dedup = new Deduplicator();
   private readonly links = new Map<string, OutboundLink>();
   private readonly peerServer: PeerServer;
   private http: HttpService | null = null;
   private listenAddress: HostPort | null = null;
-  private readonly channels = new Map<string, { collection: CollectionSchema; types: Type[] }>();
-
-  private inbox: InboxItem[] = [];
-  private inboxHead = 0;
-  /** Per link, the sequences received and waiting for their tick to commit. */
-  private readonly inflight = new Map<string, Set<number>>();
+  private inbox!: Inbox;
   private posts: Post[] = [];
   private postedTuples = 0;
-  private firings = new Map<string, number[]>();
-  /** Per periodic: firings so far (the next firing's n), and firings taken into committed ticks. */
-  private readonly periodicCounts = new Map<string, number>();
-  private readonly periodicTaken = new Map<string, number>();
-  private readonly timers: NodeJS.Timeout[] = [];
+  private clock!: PeriodicClock;
   private readonly outputListeners = new Map<string, Set<OutputListener>>();
   private readonly readers: (() => void)[] = [];
 
@@ -130,6 +70,15 @@ export class ServiceNode {
     this.limits = { ...DEFAULT_LIMITS, ...config.limits };
     this.logger = config.logger;
     this.metrics = serviceMetrics(this.registry);
+    serviceGauges(this.registry, {
+      inboxDepth: () => this.inboxDepth,
+      postedWaiting: () => this.postedTuples,
+      outboxDepths: () => [...this.links].map(([address, link]) => [{ peer: address }, link.depth] as const),
+      stateTuples: () => this.node?.durableSize() ?? 0,
+      lastTick: () => (this.node?.tickNumber ?? 0) - 1,
+      logBytes: () => this.store?.logBytes ?? 0,
+      linksConnected: () => [...this.links.values()].filter((link) => link.connected).length,
+    });
     this.peerServer = new PeerServer({
       token: config.token ?? null,
       logger: this.logger,
@@ -179,7 +128,8 @@ export class ServiceNode {
     this.me = config.me ?? formatHostPort(this.listenAddress);
     const Capturing = withChangeCapture(config.Program);
     this.node = new Capturing({ me: this.me });
-    for (const collection of this.node.schema.collections) if (collection.kind === "channel") this.channels.set(collection.name, { collection, types: columnTypes(collection) });
+    this.inbox = new Inbox(this.node.schema);
+    this.clock = new PeriodicClock(this.node.schema);
 
     if (config.stateDirectory !== undefined) {
       const { store, recovery } = await StateStore.open(config.stateDirectory, this.node.schema);
@@ -211,19 +161,7 @@ export class ServiceNode {
         }
       }
     }
-    for (const collection of this.node.schema.collections) {
-      if (collection.kind !== "periodic" || collection.periodMs === null) continue;
-      const name = collection.name;
-      const timer = setInterval(() => {
-        const count = this.periodicCounts.get(name) ?? 0;
-        this.periodicCounts.set(name, count + 1);
-        let fired = this.firings.get(name);
-        if (fired === undefined) this.firings.set(name, (fired = []));
-        fired.push(count);
-        this.scheduleTick();
-      }, Math.max(1, collection.periodMs));
-      this.timers.push(timer);
-    }
+    this.clock.start(() => this.scheduleTick());
     // Connect to every named peer now, so the first messages do not wait for a handshake.
     for (const address of this.config.peers.values()) {
       const text = formatHostPort(address);
@@ -236,11 +174,8 @@ export class ServiceNode {
   /** Takes the service state recovered from the store. */
   private adopt(state: ServiceState): void {
     this.incarnation = state.incarnation;
-    this.dedup = Deduplicator.fromJson(state.dedup);
-    for (const [name, count] of Object.entries(state.periodic)) {
-      this.periodicCounts.set(name, count);
-      this.periodicTaken.set(name, count);
-    }
+    this.inbox.dedup = Deduplicator.fromJson(state.dedup);
+    this.clock.resume(state.periodic);
     for (const [address, link] of Object.entries(state.links)) {
       const outbound = this.link(address);
       outbound.nextSequence = link.nextSequence;
@@ -251,7 +186,7 @@ export class ServiceNode {
   private serviceState(): ServiceState {
     const links: Record<string, { nextSequence: number; outbox: OutboxEntry[] }> = {};
     for (const [address, link] of this.links) links[address] = { nextSequence: link.nextSequence, outbox: link.outbox() };
-    return { incarnation: this.incarnation, links, dedup: this.dedup.toJson(), periodic: Object.fromEntries(this.periodicTaken) };
+    return { incarnation: this.incarnation, links, dedup: this.inbox.dedup.toJson(), periodic: this.clock.counts() };
   }
 
   private link(address: string): OutboundLink {
@@ -288,7 +223,7 @@ export class ServiceNode {
   }
 
   private get inboxDepth(): number {
-    return this.inbox.length - this.inboxHead;
+    return this.inbox.depth;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -296,41 +231,12 @@ export class ServiceNode {
 
   private receive(link: string, from: string, messages: readonly unknown[], low: number | undefined): void {
     if (this.stopping) return;
-    if (low !== undefined && low > 1) this.dedup.advanceFloor(link, low - 1);
-    const acknowledgeNow: number[] = [];
-    let waiting = this.inflight.get(link);
-    if (waiting === undefined) this.inflight.set(link, (waiting = new Set()));
-    for (const message of messages) {
-      if (!Array.isArray(message) || message.length !== 3 || !Number.isSafeInteger(message[0]) || message[0] < 1) {
-        this.reject(from, "malformed message (expected [sequence, channel, tuple])");
-        continue;
-      }
-      const [sequence, channel, tuple] = message as [number, unknown, unknown];
-      if (this.dedup.isConsumed(link, sequence)) {
-        this.metrics.duplicates.inc();
-        acknowledgeNow.push(sequence);
-        continue;
-      }
-      if (waiting.has(sequence)) {
-        this.metrics.duplicates.inc();
-        continue;
-      }
-      const collection = typeof channel === "string" ? this.channels.get(channel) : undefined;
-      const decoded = collection === undefined ? null : decodeTuple(collection.types, tuple);
-      if (collection === undefined || decoded === null || !decoded.ok) {
-        const reason = collection === undefined ? `unknown channel ${JSON.stringify(channel)}` : `${String(channel)}: ${decoded!.ok ? "" : decoded!.reason}`;
-        this.reject(from, reason);
-        // Consumed as rejected: the sender may forget it, and a copy is rejected again.
-        this.dedup.markConsumed(link, sequence);
-        acknowledgeNow.push(sequence);
-        continue;
-      }
-      waiting.add(sequence);
-      this.inbox.push({ link, sequence, channel: channel as string, tuple: tuple as JsonValue[] });
-    }
-    if (acknowledgeNow.length > 0) this.peerServer.acknowledge(link, toRanges(acknowledgeNow));
+    const received = this.inbox.receive(link, messages, low);
+    this.metrics.duplicates.inc(received.duplicates);
+    for (const reason of received.rejected) this.reject(from, reason);
+    if (received.acknowledgeNow.length > 0) this.peerServer.acknowledge(link, toRanges(received.acknowledgeNow));
     if (this.inboxDepth >= this.limits.maxInbox) this.peerServer.pause();
-    this.scheduleTick();
+    if (received.accepted > 0) this.scheduleTick();
   }
 
   private reject(from: string, reason: string): void {
@@ -351,7 +257,7 @@ export class ServiceNode {
   // The tick loop
 
   private hasWork(): boolean {
-    return this.needsFirstTick || this.inboxDepth > 0 || this.posts.length > 0 || this.firings.size > 0 || this.node.hasPending();
+    return this.needsFirstTick || this.inboxDepth > 0 || this.posts.length > 0 || this.clock.hasFirings || this.node.hasPending();
   }
 
   private scheduleTick(): void {
@@ -380,20 +286,11 @@ export class ServiceNode {
 
   private async runTick(): Promise<void> {
     const node = this.node;
-    const taken = this.inbox.slice(this.inboxHead, this.inboxHead + this.limits.maxBatch);
-    this.inboxHead += taken.length;
-    if (this.inboxHead === this.inbox.length) {
-      this.inbox = [];
-      this.inboxHead = 0;
-    } else if (this.inboxHead > 65_536) {
-      this.inbox = this.inbox.slice(this.inboxHead);
-      this.inboxHead = 0;
-    }
+    const taken = this.inbox.take(this.limits.maxBatch);
     const posts = this.posts;
     this.posts = [];
     this.postedTuples = 0;
-    const firings = this.firings;
-    this.firings = new Map();
+    const firings = this.clock.take();
 
     const byChannel = new Map<string, JsonValue[][]>();
     for (const item of taken) {
@@ -403,7 +300,7 @@ export class ServiceNode {
     }
     for (const [channel, tuples] of byChannel) node.push(channel, tuples);
     for (const post of posts) node.push(post.input, post.tuples);
-    for (const [name, counts] of firings) node.push(name, counts.map((count) => [count]));
+    for (const [name, tuples] of firings) node.push(name, tuples);
 
     const started = performance.now();
     const result = node.tick();
@@ -434,18 +331,9 @@ export class ServiceNode {
         sends.push([address, link.nextSequence++, message.channel, message.tuple as JsonValue[]]);
       }
     }
-    const consumedByLink = new Map<string, number[]>();
-    for (const item of taken) {
-      let sequences = consumedByLink.get(item.link);
-      if (sequences === undefined) consumedByLink.set(item.link, (sequences = []));
-      sequences.push(item.sequence);
-    }
-    const consumed: Record<string, Ranges> = {};
-    for (const [link, sequences] of consumedByLink) consumed[link] = toRanges(sequences);
+    const consumed = consumedRanges(taken);
 
     if (this.store !== null) {
-      const periodic: Record<string, number> = {};
-      for (const [name, counts] of firings) periodic[name] = counts[counts.length - 1]! + 1;
       const record: TickRecord = {
         k: "tick",
         tick: result.tick,
@@ -456,7 +344,7 @@ export class ServiceNode {
         queued,
         sends,
         consumed,
-        periodic,
+        periodic: this.clock.countsAfter(firings),
       };
       this.store.appendTick(record);
       const commitStarted = performance.now();
@@ -465,18 +353,9 @@ export class ServiceNode {
     }
 
     // Committed: the tick's effects may now leave the process.
-    for (const [name, counts] of firings) this.periodicTaken.set(name, counts[counts.length - 1]! + 1);
-    for (const [link, ranges] of Object.entries(consumed)) {
-      const waiting = this.inflight.get(link);
-      for (const [from, to] of ranges) {
-        for (let sequence = from; sequence <= to; sequence++) {
-          this.dedup.markConsumed(link, sequence);
-          waiting?.delete(sequence);
-        }
-      }
-      if (waiting?.size === 0) this.inflight.delete(link);
-      this.peerServer.acknowledge(link, ranges);
-    }
+    this.clock.committed(firings);
+    this.inbox.committed(consumed);
+    for (const [link, ranges] of Object.entries(consumed)) this.peerServer.acknowledge(link, ranges);
     this.metrics.received.inc(taken.length);
     const byAddress = new Map<string, OutboxEntry[]>();
     for (const [address, sequence, channel, tuple] of sends) {
@@ -545,28 +424,7 @@ export class ServiceNode {
   }
 
   metricsText(): string {
-    if (!this.gaugesRegistered) this.registerGauges();
     return this.registry.render();
-  }
-
-  private gaugesRegistered = false;
-
-  private registerGauges(): void {
-    this.gaugesRegistered = true;
-    const registry = this.registry;
-    registry.gauge("hydro_inbox_depth", "Channel messages received and waiting for a tick.", () => this.inboxDepth);
-    registry.gauge("hydro_posted_tuples_waiting", "Tuples posted over HTTP and waiting for a tick.", () => this.postedTuples);
-    registry.gauge("hydro_outbox_depth", "Sent messages not yet acknowledged, per destination.", () =>
-      [...this.links].map(([address, link]) => [{ peer: address }, link.depth] as const),
-    );
-    registry.gauge("hydro_state_tuples", "Tuples held by tables and lattices.", () => this.node.durableSize());
-    registry.gauge("hydro_last_tick", "The number of the last tick run.", () => this.node.tickNumber - 1);
-    registry.gauge("hydro_log_bytes", "Bytes in the current log of the state directory.", () => this.store?.logBytes ?? 0);
-    registry.gauge("hydro_peer_links_connected", "Outgoing links with an open, authenticated connection.", () =>
-      [...this.links.values()].filter((link) => link.connected).length,
-    );
-    registry.gauge("process_resident_memory_bytes", "Resident memory of this process.", () => process.memoryUsage.rss());
-    registry.gauge("nodejs_heap_used_bytes", "V8 heap in use.", () => process.memoryUsage().heapUsed);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -575,7 +433,7 @@ export class ServiceNode {
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
-    for (const timer of this.timers) clearInterval(timer);
+    this.clock?.stop();
     await this.idle;
     await this.http?.close();
     for (const link of this.links.values()) link.stop();
