@@ -40,6 +40,12 @@ export async function freePorts(count: number): Promise<number[]> {
   return ports;
 }
 
+/** Every child still running: killed when this process exits, however it exits. */
+const live = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of live) child.kill("SIGKILL");
+});
+
 export class NodeProcess {
   stderr = "";
   private child: ChildProcess | null = null;
@@ -72,7 +78,13 @@ export class NodeProcess {
     const env = { ...process.env, ...this.spec.env, ...(this.spec.token === undefined ? {} : { HYDRO_TOKEN: this.spec.token }) };
     const child = spawn(process.execPath, this.args(), { cwd: REPOSITORY, env, stdio: ["ignore", "pipe", "pipe"] });
     this.child = child;
-    this.exited = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+    live.add(child);
+    this.exited = new Promise((resolve) =>
+      child.once("exit", (code) => {
+        live.delete(child);
+        resolve(code);
+      }),
+    );
     child.stderr!.setEncoding("utf8");
     child.stderr!.on("data", (text: string) => {
       this.stderr += text;
