@@ -6,9 +6,11 @@
 // so importing a `.mts` file needs no compiler of our own, costs only esbuild's transform of one
 // file, and keeps source positions for stack traces. `.mts` because the temporary directory has
 // no package.json: the module must be ESM whatever surrounds it. The file is removed as soon as
-// the import has been evaluated. Run from the built
-// JavaScript (dist/), no loader is registered for the process, so the one file is imported
-// through tsx's scoped loader instead, and the runtime is the built one too.
+// the import has been evaluated. Run from the built JavaScript (dist/), no loader is registered
+// for the process: esbuild strips the module's types in a few milliseconds and Node imports the
+// JavaScript directly, sharing the runtime modules the CLI has already loaded (tsx's scoped
+// loader would start a worker and load the runtime a second time); only a program whose
+// externs are TypeScript files goes through tsx's scoped loader.
 
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -26,10 +28,20 @@ export async function loadProgramModule(source: string, name = "program"): Promi
   const directory = mkdtempSync(join(tmpdir(), "hydro-"));
   const file = join(directory, `${name.replace(/[^A-Za-z0-9_-]/g, "_")}.mts`);
   try {
-    writeFileSync(file, source);
-    if (!BUILT) return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-    const { tsImport } = await import("tsx/esm/api");
-    return (await tsImport(pathToFileURL(file).href, import.meta.url)) as Record<string, unknown>;
+    if (!BUILT) {
+      writeFileSync(file, source);
+      return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    }
+    const { transformSync } = await import("esbuild");
+    const javascript = transformSync(source, { loader: "ts", format: "esm", target: "node20" }).code;
+    if (/from\s+["'][^"']*\.[cm]?ts["']/.test(javascript)) {
+      writeFileSync(file, source);
+      const { tsImport } = await import("tsx/esm/api");
+      return (await tsImport(pathToFileURL(file).href, import.meta.url)) as Record<string, unknown>;
+    }
+    const plain = file.replace(/\.mts$/, ".mjs");
+    writeFileSync(plain, javascript);
+    return (await import(pathToFileURL(plain).href)) as Record<string, unknown>;
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }

@@ -113,3 +113,21 @@ describe("hydro compile", () => {
     expect(result.stderr).toContain("cannot read missing.hydro");
   });
 });
+
+describe("hydro run with an extern function", () => {
+  it("imports the extern relative to a program given by a relative path", async () => {
+    let stdout = "";
+    let stderr = "";
+    const exitCode = await runCli(["run", "test/fixtures/extern/shout.hydro", "--stdio"], {
+      stdout: (text) => void (stdout += text),
+      stderr: (text) => void (stderr += text),
+      stdin: Readable.from(['{"word": [["hi"]]}\n']),
+      cwd: process.cwd(),
+      env: {},
+      colors: false,
+    });
+    expect(stderr).toBe("");
+    expect(exitCode).toBe(0);
+    expect(JSON.parse(stdout.trim())).toEqual({ tick: 0, outputs: { loud: [["HI!"]] }, sent: [] });
+  });
+});

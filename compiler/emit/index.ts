@@ -8,7 +8,8 @@
 
 import type { IrExtern, IrProgram } from "../ir.ts";
 import { existsSync, readFileSync } from "node:fs";
-import { basename } from "node:path";
+import { basename, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { makeSource, type SourceFile } from "../source.ts";
 import { ModuleContext } from "./module-context.ts";
 import { writeProgram } from "./program.ts";
@@ -77,6 +78,7 @@ function withSource(options: EmitOptions): EmitOptions {
 }
 
 function absoluteExtern(extern: IrExtern): string {
+  // resolvedFrom is relative when the program's path was given relative to the working directory.
   const path = extern.resolvedFrom;
-  return path.startsWith("file:") ? path : `file://${encodeURI(path)}`;
+  return path.startsWith("file:") ? path : pathToFileURL(resolve(path)).href;
 }
