@@ -36,7 +36,7 @@ export const runCommand: CommandFactory = (context: CliContext) =>
     .option("--out <dir>", "batch: write each output R to <dir>/R.csv (tab-separated, sorted)")
     .option("--stdio", "one tick per stdin line (a JSON object of arrivals), one JSON line per tick on stdout")
     .option("--show <collections>", "stdio: also print these collections after each tick: all, or a,b,c")
-    .option("--me <address>", "this node's address, me()", "self")
+    .option("--me <address>", "this node's address, me(): default self (batch, stdio) or the listen address (service)")
     .option("--max-ticks <n>", "batch: stop after n ticks even if work is pending")
     .action(async (file: string, options: RunOptions) => {
       context.exitCode = await run(file, options, context);
