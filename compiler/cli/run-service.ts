@@ -13,15 +13,10 @@
 import type { Command } from "commander";
 import { resolve } from "node:path";
 import { pino } from "pino";
-import { emitTypeScript } from "../emit/index.ts";
-import { nodeHost } from "../host.ts";
-import { compileToIr } from "../index.ts";
-import { formatDiagnostics } from "../report.ts";
-import { loadProgramClass, RUNTIME_URL, type ProgramClass } from "../../runtime/load.ts";
 import { parseHostPort, parsePeers, type HostPort } from "../../runtime/service/address.ts";
 import { ServiceNode, type ServiceLimits } from "../../runtime/service/service.ts";
-import { resolveInput } from "./compile.ts";
 import { EXIT_ERRORS, EXIT_OK, type CliContext } from "./io.ts";
+import { compileProgramClass } from "./load-program.ts";
 
 export interface ServiceCliOptions {
   readonly listen?: string;
@@ -128,19 +123,3 @@ function limitsFromEnvironment(env: Readonly<Record<string, string | undefined>>
   return limits;
 }
 
-/** Compiles the program in memory and loads its class; prints diagnostics; null when it does not compile. */
-async function compileProgramClass(file: string, context: CliContext): Promise<ProgramClass | null> {
-  const { io } = context;
-  const host = nodeHost();
-  const path = resolveInput(file, io.cwd);
-  if (host.readFile(path) === undefined) {
-    io.stderr(`hydro run: cannot read ${file}\n`);
-    return null;
-  }
-  const result = compileToIr(path, host);
-  const report = formatDiagnostics(result.diagnostics, result.sources, { colors: io.colors, cwd: io.cwd });
-  if (report) io.stderr(report);
-  if (!result.ir) return null;
-  const source = await emitTypeScript(result.ir, { format: false, runtimeImport: RUNTIME_URL, externImports: "absolute" });
-  return loadProgramClass(source, result.ir.moduleName);
-}

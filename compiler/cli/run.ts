@@ -7,17 +7,12 @@
 
 import { Command } from "commander";
 import { resolve } from "node:path";
-import { emitTypeScript } from "../emit/index.ts";
-import { nodeHost } from "../host.ts";
-import { compileToIr } from "../index.ts";
-import { formatDiagnostics } from "../report.ts";
-import { loadProgramClass, RUNTIME_URL } from "../../runtime/load.ts";
 import type { ProgramNode } from "../../runtime/program.ts";
-import { resolveInput } from "./compile.ts";
 import { runBatch } from "./run-batch.ts";
 import { runStdio } from "./run-stdio.ts";
 import { addServiceOptions, runService, wantsService, type ServiceCliOptions } from "./run-service.ts";
 import { EXIT_ERRORS, type CliContext, type CommandFactory } from "./io.ts";
+import { compileProgramClass } from "./load-program.ts";
 
 interface RunOptions extends ServiceCliOptions {
   readonly facts?: string;
@@ -80,22 +75,10 @@ export async function run(file: string, options: RunOptions, context: CliContext
   return runStdio(node, { show }, io);
 }
 
-/** Compiles and loads the program; prints its diagnostics; null when it does not compile. */
+/** Compiles and loads the program as a node; prints its diagnostics; null when it does not compile. */
 export async function compileNode(file: string, me: string, context: CliContext): Promise<ProgramNode | null> {
-  const { io } = context;
-  const host = nodeHost();
-  const path = resolveInput(file, io.cwd);
-  if (host.readFile(path) === undefined) {
-    io.stderr(`hydro run: cannot read ${file}\n`);
-    return null;
-  }
-  const result = compileToIr(path, host);
-  const report = formatDiagnostics(result.diagnostics, result.sources, { colors: io.colors, cwd: io.cwd });
-  if (report) io.stderr(report);
-  if (!result.ir) return null;
-  const source = await emitTypeScript(result.ir, { format: false, runtimeImport: RUNTIME_URL, externImports: "absolute" });
-  const Program = await loadProgramClass(source, result.ir.moduleName);
-  return new Program({ me });
+  const Program = await compileProgramClass(file, context);
+  return Program === null ? null : new Program({ me });
 }
 
 function showList(show: string | undefined, node: ProgramNode): string[] | string {

@@ -37,14 +37,13 @@
 
 import { Command } from "commander";
 import { readFileSync } from "node:fs";
-import { emitTypeScript } from "../emit/index.ts";
 import { diagnostic, hasErrors, type Diagnostic } from "../diagnostics.ts";
 import { nodeHost } from "../host.ts";
 import { compileToIr } from "../index.ts";
 import { formatDiagnostics } from "../report.ts";
 import type { SourceFile } from "../source.ts";
 import { seededContext } from "../../runtime/builtins.ts";
-import { loadProgramClass, RUNTIME_URL, type ProgramClass } from "../../runtime/load.ts";
+import type { ProgramClass } from "../../runtime/load.ts";
 import type { ProgramSchema } from "../../runtime/schema.ts";
 import { explore } from "../../runtime/sim/explore.ts";
 import { jsonReport, textReport } from "../../runtime/sim/report.ts";
@@ -52,6 +51,7 @@ import { checkScriptedInputs } from "../../runtime/sim/scripted-inputs.ts";
 import { parseTopology, type Topology } from "../../runtime/sim/topology.ts";
 import { resolveInput } from "./compile.ts";
 import { EXIT_ERRORS, EXIT_FINDINGS, EXIT_OK, type CliContext, type CommandFactory } from "./io.ts";
+import { programClassOf } from "./load-program.ts";
 
 interface SimOptions {
   readonly seed: string;
@@ -135,8 +135,7 @@ async function loadPrograms(topology: Topology): Promise<LoadedPrograms> {
         byPath.set(node.program, null);
         continue;
       }
-      const source = await emitTypeScript(result.ir, { format: false, runtimeImport: RUNTIME_URL, externImports: "absolute" });
-      byPath.set(node.program, await loadProgramClass(source, result.ir.moduleName));
+      byPath.set(node.program, await programClassOf(result.ir));
     }
     const Program = byPath.get(node.program);
     if (Program === null || Program === undefined) continue;
