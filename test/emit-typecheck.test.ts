@@ -17,11 +17,11 @@ const RUNTIME = join(ROOT, "runtime", "index.ts");
 
 function programs(): { name: string; path: string }[] {
   const found: { name: string; path: string }[] = [];
-  for (const example of readdirSync(join(ROOT, "examples"))) {
-    for (const file of readdirSync(join(ROOT, "examples", example))) {
-      if (file.endsWith(".hydro")) found.push({ name: `examples/${example}/${file}`, path: join(ROOT, "examples", example, file) });
-    }
+  // Every program under examples/, in subdirectories too (sim/, service/).
+  for (const entry of readdirSync(join(ROOT, "examples"), { recursive: true, encoding: "utf8" })) {
+    if (entry.endsWith(".hydro")) found.push({ name: `examples/${entry}`, path: join(ROOT, "examples", entry) });
   }
+  found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const file of readdirSync(join(ROOT, "bench", "programs"))) {
     if (file.endsWith(".hydro")) found.push({ name: `bench/programs/${file}`, path: join(ROOT, "bench", "programs", file) });
   }
