@@ -12,7 +12,7 @@
 
 import type { LatticeOps } from "./lattices.ts";
 import { HashIndex } from "./index-table.ts";
-import { decodeCode, finishHash, grownFloat64, grownInt32, HASH_SEED, mixCode, type CodeKind } from "./codes.ts";
+import { decodeCode, encodeCode, finishHash, grownFloat64, grownInt32, HASH_SEED, mixCode, type CodeKind } from "./codes.ts";
 import type { ValueSpace } from "./interner.ts";
 import { TickError } from "./errors.ts";
 import type { JsonValue } from "./values.ts";
@@ -635,7 +635,7 @@ export class Relation {
   stageValues(tuple: readonly unknown[]): void {
     for (let i = 0; i < this.width; i++) {
       const position = this.plainPositions[i]!;
-      this.tuple[i] = encodeStaged(this.columns[position]!.code!, tuple[position], this.space);
+      this.tuple[i] = encodeCode(this.columns[position]!.code!, tuple[position], this.space);
     }
     for (let i = 0; i < this.lattice.length; i++) this.values[i] = tuple[this.latticePositions[i]!];
   }
@@ -686,18 +686,5 @@ function rehashGeneral(from: Int32Array, to: Int32Array): void {
     while (to[slot * 2] !== 0) slot = (slot + 1) & mask;
     to[slot * 2] = entry;
     to[slot * 2 + 1] = hash;
-  }
-}
-
-function encodeStaged(kind: CodeKind, value: unknown, space: ValueSpace): number {
-  switch (kind) {
-    case "number":
-      return value as number;
-    case "string":
-      return space.strings.intern(value as string);
-    case "bool":
-      return value ? 1 : 0;
-    case "json":
-      return space.json.intern(value);
   }
 }
