@@ -9,6 +9,7 @@ import { catalog } from "../compiler/diagnostics.ts";
 import { makeSource } from "../compiler/source.ts";
 import { formatProgram } from "../compiler/format/printer.ts";
 import { lexSource } from "../grammar/lexer.ts";
+import { Random } from "../runtime/sim/random.ts";
 
 const SEEDS = [
   `module cart;
@@ -48,16 +49,10 @@ best(n, c) <= in(n, c), (c + 1) * 2 >= 3 || !(n == "z");
 `,
 ];
 
-/** A small deterministic generator (mulberry32). */
+/** A seeded stream of numbers in [0, 1): the simulator's generator, so a failure reproduces. */
 function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const generator = new Random(seed);
+  return () => generator.next();
 }
 
 const NOISE = ['"', "/*", "*/", "\\", "$", "#", "(", ")", ";", ",", "<", ">", "@", "é", "\u0000", "\n", "1e", "9ms", "_", ".", ":"];

@@ -13,6 +13,7 @@ import { emitUnformatted } from "../compiler/emit/index.ts";
 import { nodeHost } from "../compiler/host.ts";
 import { compileSourceToIr } from "../compiler/index.ts";
 import { makeSource } from "../compiler/source.ts";
+import { Random } from "../runtime/sim/random.ts";
 
 const ROOT = join(import.meta.dirname, "..");
 
@@ -24,15 +25,10 @@ function hydroFiles(directory: string): string[] {
   });
 }
 
+/** A seeded stream of numbers in [0, 1): the simulator's generator, so a failure reproduces. */
 function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const generator = new Random(seed);
+  return () => generator.next();
 }
 
 /** Words and punctuation, so mutations act on something like tokens. */
