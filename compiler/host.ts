@@ -3,7 +3,7 @@
 // relative to the importing file.
 
 import { existsSync, readFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { dirname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export interface CompilerHost {
@@ -12,10 +12,16 @@ export interface CompilerHost {
   readonly stdlibDirectory: string;
 }
 
-const COMPILER_DIRECTORY = dirname(fileURLToPath(import.meta.url));
-/** The package root, whether this file runs from the sources or from the built dist/ copy. */
-const PACKAGE_ROOT =
-  basename(dirname(COMPILER_DIRECTORY)) === "dist" ? join(COMPILER_DIRECTORY, "..", "..") : join(COMPILER_DIRECTORY, "..");
+/**
+ * The package root, whether this file runs from the sources (compiler/host.ts) or bundled into
+ * the built copy (somewhere under dist/, see scripts/build.mjs).
+ */
+const PACKAGE_ROOT = packageRootOf(fileURLToPath(import.meta.url));
+
+function packageRootOf(file: string): string {
+  const distAt = file.lastIndexOf(`${sep}dist${sep}`);
+  return file.endsWith(".js") && distAt >= 0 ? file.slice(0, distAt) : join(dirname(file), "..");
+}
 
 export const STDLIB_DIRECTORY = join(PACKAGE_ROOT, "stdlib");
 

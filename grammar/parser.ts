@@ -235,8 +235,15 @@ export class HydroParser extends ExpressionGrammar {
   });
 }
 
-/** The one instance: building a chevrotain parser analyses the grammar, so it is done once. */
-export const hydroParser = new HydroParser();
+/**
+ * The one instance, built on first use: building a chevrotain parser analyses the grammar
+ * (about 0.1 s), which commands that never parse (help, a run from the compile cache) skip.
+ */
+let instance: HydroParser | undefined;
+export function hydroParser(): HydroParser {
+  instance ??= new HydroParser();
+  return instance;
+}
 
 export interface ItemParse {
   readonly cst: CstNode;
@@ -245,18 +252,19 @@ export interface ItemParse {
 
 /** Parses one item's tokens (normally ending in `;`) with the shared recovering instance. */
 export function parseItemTokens(tokens: IToken[]): ItemParse {
-  hydroParser.input = tokens;
+  const parser = hydroParser();
+  parser.input = tokens;
   // Recovery throws and catches an exception per error; their stack traces are never read and
   // capturing them was most of the time spent on a broken file.
   const stackTraceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   let cst;
   try {
-    cst = hydroParser.item();
+    cst = parser.item();
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
   }
-  const errors = hydroParser.errors.map((error) => ({
+  const errors = parser.errors.map((error) => ({
     message: error.message,
     token: error.token,
     previousToken: (error as { previousToken?: IToken }).previousToken,

@@ -11,7 +11,7 @@ import { nodeHost } from "../host.ts";
 import { compileToIr } from "../index.ts";
 import { printIr } from "../ir-print.ts";
 import { formatDiagnostics } from "../report.ts";
-import { EXIT_ERRORS, EXIT_FINDINGS, EXIT_OK, type CliContext } from "./io.ts";
+import { EXIT_ERRORS, EXIT_FINDINGS, EXIT_OK, resolveInput, type CliContext } from "./io.ts";
 
 interface CompileOptions {
   readonly output?: string;
@@ -58,9 +58,4 @@ async function compile(file: string, options: CompileOptions, context: CliContex
   }
   writeFileSync(target, text);
   return EXIT_OK;
-}
-
-/** Paths stay as the user wrote them (so diagnostics say `prog.hydro:3:5`), unless absolute. */
-export function resolveInput(file: string, cwd: string): string {
-  return file.startsWith("/") || cwd === process.cwd() ? file : resolve(cwd, file);
 }

@@ -4,13 +4,21 @@
 // assembles them and turns commander's usage errors into exit code 2 instead of process.exit.
 
 import { Command, CommanderError } from "commander";
-import { checkCommand } from "./check.ts";
-import { compileCommand } from "./compile.ts";
-import { fmtCommand } from "./fmt.ts";
-import { graphCommand } from "./graph.ts";
-import { EXIT_ERRORS, EXIT_OK, type CliContext, type CliIo } from "./io.ts";
-import { runCommand } from "./run.ts";
-import { simCommand } from "./sim.ts";
+import { EXIT_ERRORS, EXIT_OK, type CliContext, type CliIo, type CommandFactory } from "./io.ts";
+
+/**
+ * The subcommands, in the order help lists them, each loaded only when asked for: `hydro run`
+ * never loads the checker's reporters, `hydro check` never the runtime's services. Help and
+ * anything unrecognised load them all, so commander lists them and suggests the nearest name.
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<CommandFactory>>> = {
+  compile: async () => (await import("./compile.ts")).compileCommand,
+  check: async () => (await import("./check.ts")).checkCommand,
+  run: async () => (await import("./run.ts")).runCommand,
+  sim: async () => (await import("./sim.ts")).simCommand,
+  fmt: async () => (await import("./fmt.ts")).fmtCommand,
+  graph: async () => (await import("./graph.ts")).graphCommand,
+};
 
 const VERSION = "0.1.0";
 
@@ -20,9 +28,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .description("Hydrolog: a declarative language for distributed services, with CALM analysis")
     .version(VERSION)
     .showHelpAfterError("(run with --help for usage)");
-  for (const factory of [compileCommand, checkCommand, runCommand, simCommand, fmtCommand, graphCommand]) {
-    program.addCommand(factory(context));
-  }
+  const asked = argv[0] !== undefined && Object.hasOwn(COMMANDS, argv[0]) ? [argv[0]] : Object.keys(COMMANDS);
+  for (const name of asked) program.addCommand((await COMMANDS[name]!())(context));
   configure(program, io);
   try {
     await program.parseAsync([...argv], { from: "user" });

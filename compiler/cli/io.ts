@@ -5,6 +5,7 @@
 // --check, 2 errors or bad usage). Commands never call process.exit.
 
 import type { Command } from "commander";
+import { resolve } from "node:path";
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -26,3 +27,8 @@ export type CommandFactory = (context: CliContext) => Command;
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_ERRORS = 2;
+
+/** Paths stay as the user wrote them (so diagnostics say `prog.hydro:3:5`), unless absolute. */
+export function resolveInput(file: string, cwd: string): string {
+  return file.startsWith("/") || cwd === process.cwd() ? file : resolve(cwd, file);
+}

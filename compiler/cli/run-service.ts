@@ -10,37 +10,13 @@
 // Without --me the node's name (me()) is its listen address `host:port`, which other nodes can
 // reach without naming it in their --peers.
 
-import type { Command } from "commander";
 import { resolve } from "node:path";
 import { pino } from "pino";
 import { parseHostPort, parsePeers, type HostPort } from "../../runtime/service/address.ts";
 import { ServiceNode, type ServiceLimits } from "../../runtime/service/service.ts";
 import { EXIT_ERRORS, EXIT_OK, type CliContext } from "./io.ts";
 import { compileProgramClass } from "./load-program.ts";
-
-export interface ServiceCliOptions {
-  readonly listen?: string;
-  readonly peers?: string;
-  readonly http?: string;
-  readonly state?: string;
-  readonly token?: string;
-  readonly me?: string;
-}
-
-/** The service-mode options of `hydro run`. */
-export function addServiceOptions(command: Command): Command {
-  return command
-    .option("--listen <host:port>", "service: accept peers on this address (port 0: any free port); binds 127.0.0.1 when no host is given")
-    .option("--peers <list>", "service: other nodes as name=host:port,name=host:port")
-    .option("--http <host:port>", "service: serve POST /in/<input>, GET /out/<output>, /state/<name>, /health, /metrics")
-    .option("--state <dir>", "service: keep tables, lattices and unacknowledged sends durable in this directory")
-    .option("--token <token>", "service: shared secret for peers and HTTP (default: HYDRO_TOKEN)");
-}
-
-/** Whether the options ask for service mode. */
-export function wantsService(options: ServiceCliOptions): boolean {
-  return options.listen !== undefined || options.peers !== undefined || options.http !== undefined || options.state !== undefined || options.token !== undefined;
-}
+import type { ServiceCliOptions } from "./run-service-options.ts";
 
 export async function runService(file: string, options: ServiceCliOptions, context: CliContext): Promise<number> {
   const { io } = context;

@@ -10,7 +10,7 @@ import { resolve } from "node:path";
 import type { ProgramNode } from "../../runtime/program.ts";
 import { runBatch } from "./run-batch.ts";
 import { runStdio } from "./run-stdio.ts";
-import { addServiceOptions, runService, wantsService, type ServiceCliOptions } from "./run-service.ts";
+import { addServiceOptions, wantsService, type ServiceCliOptions } from "./run-service-options.ts";
 import { EXIT_ERRORS, type CliContext, type CommandFactory } from "./io.ts";
 import { compileProgramClass } from "./load-program.ts";
 
@@ -45,6 +45,7 @@ export async function run(file: string, options: RunOptions, context: CliContext
     if (batch || options.stdio || options.show !== undefined || options.maxTicks !== undefined) {
       return usage(io, "service mode (--listen) does not combine with --facts, --out, --stdio, --show or --max-ticks");
     }
+    const { runService } = await import("./run-service.ts");
     return runService(file, options, context);
   }
   if (batch && options.stdio) return usage(io, "choose one mode: --facts/--out (batch) or --stdio");

@@ -49,8 +49,7 @@ import { explore } from "../../runtime/sim/explore.ts";
 import { jsonReport, textReport } from "../../runtime/sim/report.ts";
 import { checkScriptedInputs } from "../../runtime/sim/scripted-inputs.ts";
 import { parseTopology, type Topology } from "../../runtime/sim/topology.ts";
-import { resolveInput } from "./compile.ts";
-import { EXIT_ERRORS, EXIT_FINDINGS, EXIT_OK, type CliContext, type CommandFactory } from "./io.ts";
+import { EXIT_ERRORS, EXIT_FINDINGS, EXIT_OK, resolveInput, type CliContext, type CommandFactory } from "./io.ts";
 import { programClassOf } from "./load-program.ts";
 
 interface SimOptions {
