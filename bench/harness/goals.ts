@@ -89,6 +89,7 @@ function dataGoals(result: WorkloadResult): Goal[] {
   const goals: Goal[] = [];
   const hydroEngines: [EngineKind, string][] = [
     ["hydro-run", "hydro run"],
+    ["hydro-run-compiling", "hydro run, compiling"],
     ["hydro-embedded", "hydro embedded"],
   ];
   const recursive = workload.family === "tc" || workload.family === "sg";

@@ -25,6 +25,8 @@ export interface CommandLine {
   readonly args: readonly string[];
   /** True when `executable` is Node and args[0] is the script: the Node fallback applies. */
   readonly node: boolean;
+  /** Environment variables of this command only. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export interface Measurement {
@@ -65,7 +67,7 @@ export async function measure(command: CommandLine, options: { cwd: string; time
   const peakFile = join(scratch, "peak");
   let executable = command.executable;
   let args = [...command.args];
-  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, ...command.env };
   let method: MemoryMethod | null = null;
   if (timeBinaryAvailable()) {
     method = "usr-bin-time";
