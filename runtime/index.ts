@@ -13,6 +13,7 @@ export {
   type TickFailure,
   type TickResult,
   type TickSuccess,
+  wireTupleOf,
 } from "./program.ts";
 export type { ProgramSchema, CollectionSchema, ColumnSchema } from "./schema.ts";
 export { Relation } from "./relation.ts";

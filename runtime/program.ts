@@ -57,6 +57,18 @@ interface UntypedMessage {
   readonly tuple: JsonValue[];
 }
 
+/**
+ * The lossless form of a sent tuple, for the messages whose shown form loses something (a
+ * counter shows its total but travels as its per-node counts; see LatticeOps.encodeWire).
+ * Kept beside the message rather than in it, so `sent` prints as LANGUAGE.md §6 shows it.
+ */
+const wireTuples = new WeakMap<object, JsonValue[]>();
+
+/** A sent message's tuple as it must travel to another node (or be stored for resending). */
+export function wireTupleOf(message: { readonly tuple: unknown }): JsonValue[] {
+  return wireTuples.get(message) ?? (message.tuple as JsonValue[]);
+}
+
 export interface TickFailure {
   readonly tick: number;
   readonly failed: true;
@@ -292,7 +304,7 @@ export abstract class ProgramNode<T extends ProgramTypes = ProgramTypes> {
     for (const message of sent) {
       if (message.to !== this.me) continue;
       const collection = this.collection(message.channel);
-      const decoded = decodeTuple(columnTypes(collection), message.tuple);
+      const decoded = decodeTuple(columnTypes(collection), wireTupleOf(message));
       if (decoded.ok) this.enqueue(message.channel, [decoded.value]);
     }
     this.pendingWork = this.deferred.wouldChange();
@@ -333,9 +345,12 @@ export abstract class ProgramNode<T extends ProgramTypes = ProgramTypes> {
     const sent: UntypedMessage[] = [];
     for (const [name, outbox] of this.outboxes) {
       const address = this.collection(name).addressColumn ?? 0;
+      const hasLattice = outbox.latticeOps.length > 0;
       for (let row = 0; row < outbox.size; row++) {
         const tuple = outbox.rowJson(row);
-        sent.push({ to: String(tuple[address]), channel: name, tuple });
+        const message = { to: String(tuple[address]), channel: name, tuple };
+        if (hasLattice) wireTuples.set(message, wireTuple(outbox, outbox.rowValues(row)));
+        sent.push(message);
       }
     }
     return sent.sort(

@@ -13,7 +13,7 @@
 
 import { performance } from "node:perf_hooks";
 import type { Logger } from "pino";
-import type { TickResult } from "../program.ts";
+import { wireTupleOf, type TickResult } from "../program.ts";
 import type { JsonValue } from "../values.ts";
 import { formatHostPort, isLoopback, resolveDestination, type HostPort } from "./address.ts";
 export { DEFAULT_LIMITS, type ServiceConfig, type ServiceLimits } from "./config.ts";
@@ -318,7 +318,7 @@ export class ServiceNode {
     if (!result.failed) {
       for (const message of result.sent) {
         if (message.to === this.me) {
-          (queued[message.channel] ??= []).push(message.tuple as JsonValue[]);
+          (queued[message.channel] ??= []).push(wireTupleOf(message));
           continue;
         }
         const address = resolveDestination(message.to, this.config.peers);
@@ -328,7 +328,7 @@ export class ServiceNode {
           continue;
         }
         const link = this.link(address);
-        sends.push([address, link.nextSequence++, message.channel, message.tuple as JsonValue[]]);
+        sends.push([address, link.nextSequence++, message.channel, wireTupleOf(message)]);
       }
     }
     const consumed = consumedRanges(taken);

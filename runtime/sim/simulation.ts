@@ -14,7 +14,7 @@
 
 import { seededContext } from "../builtins.ts";
 import type { ProgramClass } from "../load.ts";
-import type { NodeSnapshot, ProgramNode } from "../program.ts";
+import { wireTupleOf, type NodeSnapshot, type ProgramNode } from "../program.ts";
 import { canonicalJson, compareTuples, type JsonValue } from "../values.ts";
 import { EventQueue } from "./event-queue.ts";
 import { Network } from "./network.ts";
@@ -276,7 +276,7 @@ class Simulation {
       }
       for (const message of result.sent) {
         // A node's messages to itself are queued by the node for its next tick.
-        if (message.to !== node.name) this.send(node, result.tick, message.to, message.channel, message.tuple as JsonValue[]);
+        if (message.to !== node.name) this.send(node, result.tick, message.to, message.channel, wireTupleOf(message));
       }
     }
     if (node.durable) node.snapshot = node.instance.snapshot();
