@@ -173,7 +173,7 @@ describe("hydro check: sarif", () => {
     expect(log.version).toBe("2.1.0");
     const run = log.runs[0];
     expect(run.tool.driver.name).toBe("hydrolog");
-    expect(run.tool.driver.informationUri).toMatch(/^https:\/\//);
+    expect(run.tool.driver.version).toMatch(/^\d+\.\d+\.\d+$/);
     const rule = run.tool.driver.rules.find((r: { id: string }) => r.id === "CALM001");
     expect(rule.shortDescription.text).toBe("non-monotone operator on asynchronous input");
     const finding = run.results.find((r: { ruleId: string }) => r.ruleId === "CALM001");

@@ -13,7 +13,6 @@ import { catalog, type Diagnostic, type DiagnosticCode, type Severity } from "..
 import type { Span } from "../source.ts";
 import { isBaselined, isFinding, type CheckRun } from "./check-run.ts";
 
-export const INFORMATION_URI = "https://github.com/hydrolog/hydrolog/blob/main/docs/ANALYSIS.md";
 const VERSION = "0.1.0";
 const SARIF_LEVEL: Record<Severity, string> = { error: "error", warning: "warning", info: "note" };
 
@@ -41,7 +40,6 @@ export function formatSarif(run: CheckRun, cwd: string): string {
     name: pascalCase(catalog[code].title),
     shortDescription: { text: catalog[code].title },
     defaultConfiguration: { level: SARIF_LEVEL[catalog[code].severity] },
-    helpUri: INFORMATION_URI,
     properties: { tags: code.startsWith("CALM") ? ["calm", "coordination"] : ["compiler"] },
   }));
 
@@ -100,7 +98,7 @@ export function formatSarif(run: CheckRun, cwd: string): string {
     version: "2.1.0",
     runs: [
       {
-        tool: { driver: { name: "hydrolog", version: VERSION, informationUri: INFORMATION_URI, rules } },
+        tool: { driver: { name: "hydrolog", version: VERSION, rules } },
         originalUriBaseIds: { "%SRCROOT%": { uri: pathToFileURL(root + sep).href } },
         results,
         properties: { outputs },
