@@ -104,7 +104,8 @@ function printStratumHeader(stratum: IrStratum, program: IrProgram): string {
     stratum.collections.length === 0 && stratum.rules.length > 0 && stratum.rules.every((id) => program.rules[id]?.operator !== "<=");
   if (temporal) return `stratum ${stratum.index} temporal`;
   const recursive = stratum.recursive ? " recursive" : "";
-  return `stratum ${stratum.index}${recursive}: ${stratum.collections.join(", ")}`;
+  const incremental = stratum.incremental === true ? " incremental" : "";
+  return `stratum ${stratum.index}${recursive}${incremental}: ${stratum.collections.join(", ")}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -117,7 +118,7 @@ function printRule(rule: IrRule, edges: readonly IrEdge[], collections: Readonly
   if (rule.acknowledged.coordinated !== undefined) lines.push(`  @coordinated(${JSON.stringify(rule.acknowledged.coordinated)})`);
   if (rule.acknowledged.nondet !== undefined) lines.push(`  @nondet(${JSON.stringify(rule.acknowledged.nondet)})`);
   for (const call of rule.nondeterministicCalls) lines.push(`  nondeterministic ${call.function}() (line ${call.span.line})`);
-  for (const plan of rule.plans) {
+  for (const plan of [...rule.plans, ...rule.incrementalPlans]) {
     lines.push(`  ${planHeader(plan, rule)}`);
     for (const operator of plan.operators) lines.push(`    ${printOperator(operator, printer, collections)}`);
   }
@@ -134,17 +135,18 @@ export function printPlan(program: IrProgram, rule: IrRule, plan: IrPlan): strin
 
 function planHeader(plan: IrPlan, rule: IrRule): string {
   if (plan.deltaAtom === null) return "plan";
-  return `plan delta ${rule.atoms[plan.deltaAtom]?.collection ?? "?"} (atom ${plan.deltaAtom})`;
+  const since = plan.operators.some((operator) => (operator.kind === "scan" || operator.kind === "join") && operator.source === "since");
+  return `plan ${since ? "since" : "delta"} ${rule.atoms[plan.deltaAtom]?.collection ?? "?"} (atom ${plan.deltaAtom})`;
 }
 
 function printOperator(operator: IrOperator, printer: ExpressionPrinter, collections: ReadonlyMap<string, IrCollection>): string {
   switch (operator.kind) {
     case "scan": {
-      const delta = operator.source === "delta" ? "[delta]" : "";
+      const delta = operator.source === "full" ? "" : `[${operator.source}]`;
       return `scan ${operator.collection}${delta} (${operator.columns.map((column) => printer.pattern(column)).join(", ")})`;
     }
     case "join": {
-      const delta = operator.source === "delta" ? "[delta]" : "";
+      const delta = operator.source === "full" ? "" : `[${operator.source}]`;
       return `join ${operator.collection}${delta}${printAtomColumns(operator.columns, operator.keyColumns, collections.get(operator.collection), printer)}`;
     }
     case "antijoin":

@@ -191,7 +191,11 @@ export interface CheckedProgram {
 // ---------------------------------------------------------------------------------------------
 // Dataflow operators: one plan is a pipeline evaluated left to right over variable bindings
 
-export type AtomSource = "full" | "delta";
+/**
+ * full: every row; delta: the rows new in the previous round of a fixpoint; since: the rows
+ * added since the last tick committed (an incremental stratum's first round, see lower.ts).
+ */
+export type AtomSource = "full" | "delta" | "since";
 
 export type IrOperator =
   /** The first atom: iterate a collection (its delta in a semi-naive variant). */
@@ -286,6 +290,11 @@ export interface IrEdge {
 export interface IrRule extends CheckedRule {
   readonly stratum: number;
   readonly plans: readonly IrPlan[];
+  /**
+   * In an incremental stratum: one plan per positive atom, that atom read `since` the last
+   * tick, together deriving everything the rows added since then can derive. Else empty.
+   */
+  readonly incrementalPlans: readonly IrPlan[];
   /** Calls of now(), random(), uuid() or an @nondet extern, for CALM009. */
   readonly nondeterministicCalls: readonly { readonly function: string; readonly span: Span }[];
 }
@@ -298,6 +307,11 @@ export interface IrStratum {
   readonly collections: readonly string[];
   /** Contains a `<=` cycle: evaluated semi-naively to a fixpoint. */
   readonly recursive: boolean;
+  /**
+   * Its collections only grow and its rules are monotone, so a tick may start from the rows
+   * added since the last one instead of re-deriving from everything (set by lower.ts).
+   */
+  readonly incremental?: boolean;
 }
 
 export interface IrProgram {

@@ -9,10 +9,13 @@
 // The evaluation contract: a non-recursive stratum runs each rule's one plan once, in the order
 // of `stratum.rules` (which puts a collection's rules before its readers); a recursive stratum
 // runs every first plan once, then repeats every later plan, each reading its `delta` atom from
-// the previous round's new tuples, until a round derives nothing new.
+// the previous round's new tuples, until a round derives nothing new. In an incremental stratum
+// (one with rules into incrementalCollections below), when the runtime finds that what those
+// rules read only grew since the last tick, they run their `incrementalPlans` instead of their
+// first plan, and everything else goes on the same way.
 
 import type { AggregateFunction } from "./ast.ts";
-import type { CheckedProgram, CheckedRule, IrEdge, IrExpression, IrPlan, IrProgram, IrRule } from "./ir.ts";
+import type { CheckedProgram, CheckedRule, IrCollection, IrEdge, IrExpression, IrPlan, IrProgram, IrRule } from "./ir.ts";
 import { RulePlanner } from "./plan-rule.ts";
 import type { Span } from "./source.ts";
 import type { Stratification } from "./stratify.ts";
@@ -23,17 +26,20 @@ export function planProgram(
   stratification: Pick<Stratification, "strata" | "ruleStrata">,
 ): IrProgram {
   const collections = new Map(program.collections.map((collection) => [collection.name, collection]));
+  const growing = incrementalCollections(program, collections);
   const rules = program.rules.map((rule, position): IrRule => {
     const stratum = stratification.ruleStrata[position] ?? 0;
     const planner = new RulePlanner(rule, collections);
     const plans: IrPlan[] = [planner.plan(null)];
     const readDelta = rule.aggregates.every((aggregate) => FOLDS_FROM_DELTAS.has(aggregate.function));
     for (const atom of deltaAtoms(rule, stratification.strata[stratum])) plans.push(planner.plan(atom, readDelta));
+    const incrementalPlans = rule.operator === "<=" && growing.has(rule.head) ? positiveAtoms(rule).map((atom) => planner.plan(atom, true, "since")) : [];
     return {
       ...rule,
       variables: planner.variables,
       stratum,
       plans,
+      incrementalPlans,
       nondeterministicCalls: nondeterministicCalls(rule),
     };
   });
@@ -45,8 +51,49 @@ export function planProgram(
     facts: program.facts,
     rules,
     edges,
-    strata: stratification.strata,
+    strata: stratification.strata.map((stratum) =>
+      stratum.rules.some((index) => rules[index]!.incrementalPlans.length > 0) ? { ...stratum, incremental: true } : stratum,
+    ),
   };
+}
+
+/**
+ * The collections whose rules may start each tick from what changed instead of from everything:
+ * tables that only grow (no key that could replace a row, no lattice column that could change
+ * in place, no rule that deletes or replaces their rows), all of whose `<=` rules are monotone
+ * and deterministic (no negation, no aggregate, no now(), random(), uuid() or @nondet extern)
+ * with a positive atom to start from. Such a table already holds everything the rows present
+ * at the last committed tick derive, and a derivation new in this tick uses at least one row
+ * added since (rows that disappeared, like last tick's scratch rows, derive nothing new through
+ * a monotone rule): one plan per positive atom, that atom read `since`, finds them all. The
+ * runtime still checks before each tick that the rows those plans read only grew (a lattice
+ * value grown in place, or a new row moved into an old position, would hide a change) and
+ * otherwise evaluates the stratum in full.
+ */
+function incrementalCollections(program: CheckedProgram, collections: ReadonlyMap<string, IrCollection>): Set<string> {
+  const growing = new Set(
+    program.collections
+      .filter((collection) => collection.kind === "table" && collection.key === null && collection.columns.every((column) => !column.lattice))
+      .map((collection) => collection.name),
+  );
+  for (const rule of program.rules) {
+    if (!growing.has(rule.head)) continue;
+    const monotone =
+      rule.operator === "<+" ||
+      (rule.operator === "<=" &&
+        rule.aggregates.length === 0 &&
+        rule.atoms.every((atom) => !atom.negated) &&
+        positiveAtoms(rule).length > 0 &&
+        nondeterministicCalls(rule).length === 0);
+    if (!monotone) growing.delete(rule.head);
+  }
+  for (const name of growing) if (!collections.has(name)) growing.delete(name);
+  return growing;
+}
+
+/** The positive atoms of a rule, in the order written. */
+function positiveAtoms(rule: CheckedRule): number[] {
+  return rule.literals.flatMap((literal) => (literal.kind === "atom" && !rule.atoms[literal.atom]!.negated ? [literal.atom] : []));
 }
 
 /**

@@ -88,8 +88,8 @@ export class RulePlanner {
    * The plan that starts from `deltaAtom` (read as a delta unless `readDelta` is false: an
    * aggregate such as `count` cannot be folded from deltas, so its variants re-read in full).
    */
-  plan(deltaAtom: number | null, readDelta = true): IrPlan {
-    return new PlanBuilder(this.rule, this, deltaAtom, readDelta).build();
+  plan(deltaAtom: number | null, readDelta = true, deltaSource: "delta" | "since" = "delta"): IrPlan {
+    return new PlanBuilder(this.rule, this, deltaAtom, readDelta, deltaSource).build();
   }
 
   helper(key: string, name: string, type: IrVariable["type"], span: Span): number {
@@ -125,6 +125,7 @@ class PlanBuilder {
     private readonly planner: RulePlanner,
     private readonly deltaAtom: number | null,
     private readonly readDelta: boolean,
+    private readonly deltaSource: "delta" | "since",
   ) {
     rule.literals.forEach((literal, order) => {
       if (literal.kind !== "atom") this.steps.push({ kind: "literal", order, literal });
@@ -220,7 +221,7 @@ class PlanBuilder {
       this.steps.push({ kind: "equality", order: this.atomOrder.get(index)! + 0.5, variable: helper, value: column.value, span: atom.span });
       return { kind: "bind", variable: helper };
     });
-    const source = index === this.deltaAtom && this.readDelta ? "delta" : "full";
+    const source = index === this.deltaAtom && this.readDelta ? this.deltaSource : "full";
     const keyColumns = keysOf(columns, before);
     const joinsEarlierBindings = keyColumns.some((position) => {
       const column = columns[position]!;
