@@ -6,13 +6,17 @@
 // codes, and a string is only looked up when an expression reads its text.
 // Arithmetic follows LANGUAGE.md §5 through the runtime's helpers (int division truncates, `%`
 // takes the dividend's sign, division by zero fails the tick); every built-in is called by its
-// statically chosen variant (containsSet, sizeMap, intPow, …).
+// statically chosen variant (containsSet, sizeMap, intPow, …). Code is built as `Code` pieces
+// (precedence.ts) so each comes out with prettier's parentheses; what may not is reported to the
+// module as a layout doubt, and its method then goes through prettier.
 
 import type { IrExpression } from "../ir.ts";
 import { isLattice, sameType, type LatticeType, type Type } from "../types.ts";
 import { valueType } from "../typecheck-values.ts";
 import { codeKindOf, type CodeKind } from "../../runtime/codes.ts";
+import { numberLiteral, stringLiteral } from "./literals.ts";
 import type { ModuleContext } from "./module-context.ts";
+import { binary, call, conditional, fromText, member, prefix, primary, type Code } from "./precedence.ts";
 
 export { codeKindOf, type CodeKind };
 
@@ -51,20 +55,78 @@ export class ExpressionEmitter {
 
   /** The runtime value (a lattice-typed expression gives the lattice value). */
   value(expression: IrExpression): string {
+    return this.bare(this.valueCode(expression));
+  }
+
+  /** The plain value: a max/min is its value, an lww its value, a counter its total. */
+  plain(expression: IrExpression): string {
+    return this.bare(this.plainCode(expression));
+  }
+
+  /**
+   * A boolean condition, written to go inside `!(…)` where it is not a name (the plan emitter
+   * writes `if (!${wrap(predicate)}) continue;`): parenthesized itself when its own text would
+   * start and end with parentheses that are not one pair.
+   */
+  predicate(expression: IrExpression): string {
+    const code = this.plainCode(expression);
+    if (/^[\w.$]+$/.test(code.text)) return code.text;
+    // `!(f(x))`, `!(!x)`: prettier drops those parentheses, so the unit is not vouched for.
+    if (code.form === "primary" || code.form === "not" || code.form === "negate" || code.form === "unknown") this.module.doubtLayout();
+    return code.text.startsWith("(") && code.text.endsWith(")") ? `(${code.text})` : code.text;
+  }
+
+  /** The code of the expression's value in a plain column of code kind `kind`. */
+  code(expression: IrExpression, kind: CodeKind): string {
+    const code = this.codeOf(expression, kind);
+    // A conditional keeps its parentheses: the plan emitter also writes `x !== ${code}`.
+    if (code.form === "conditional") {
+      this.module.doubtLayout();
+      return `(${code.text})`;
+    }
+    return this.bare(code);
+  }
+
+  /** A value expression (already computed, e.g. a variable) as a code of `kind`. */
+  encodeValue(kind: CodeKind, value: string, type: Type): string {
+    const code = this.encodeCode(kind, fromText(value), type);
+    if (code.form === "conditional") {
+      this.module.doubtLayout();
+      return `(${code.text})`;
+    }
+    return this.bare(code);
+  }
+
+  decode(kind: CodeKind, code: string): string {
+    return this.bare(this.decodeCode(kind, fromText(code)));
+  }
+
+  /** The value as a lattice of `type`: a value of that lattice as is, anything else lifted. */
+  lift(inner: IrExpression, type: LatticeType): string {
+    return this.bare(this.liftCode(inner, type));
+  }
+
+  /** Top-level text; text this module could not read is not vouched for. */
+  private bare(code: Code): string {
+    if (code.form === "unknown") this.module.doubtLayout();
+    return code.text;
+  }
+
+  private valueCode(expression: IrExpression): Code {
     switch (expression.kind) {
       case "constant":
-        return literal(expression.value);
+        return literalCode(expression.value);
       case "variable": {
         const slot = this.scope.variable(expression.variable);
-        if (slot.representation.held === "value") return slot.name;
-        return this.decode(slot.representation.kind, slot.name);
+        if (slot.representation.held === "value") return primary(slot.name);
+        return this.decodeCode(slot.representation.kind, primary(slot.name));
       }
       case "aggregateResult":
-        return this.scope.aggregateResult(expression.index);
+        return fromText(this.scope.aggregateResult(expression.index));
       case "lift":
-        return this.lift(expression.value, expression.type);
+        return this.liftCode(expression.value, expression.type);
       case "unary":
-        return expression.operator === "-" ? `(-${this.plain(expression.operand)})` : `!${this.value(expression.operand)}`;
+        return expression.operator === "-" ? prefix("-", this.plainCode(expression.operand)) : prefix("!", this.valueCode(expression.operand));
       case "binary":
         return this.binary(expression);
       case "call":
@@ -72,114 +134,102 @@ export class ExpressionEmitter {
     }
   }
 
-  /** The plain value: a max/min is its value, an lww its value, a counter its total. */
-  plain(expression: IrExpression): string {
+  private plainCode(expression: IrExpression): Code {
     const type = expression.type;
-    const value = this.value(expression);
+    const value = this.valueCode(expression);
     if (!isLattice(type)) return value;
     switch (type.kind) {
       case "lww":
-        return `${value}.value`;
+        return member(value, ".value");
       case "counter":
-        return `${this.module.runtime("counterTotal")}(${value})`;
+        return call(this.module.runtime("counterTotal"), [value]);
       default:
         return value;
     }
   }
 
-  /** A boolean condition. */
-  predicate(expression: IrExpression): string {
-    return this.plain(expression);
-  }
-
-  /** The code of the expression's value in a plain column of code kind `kind`. */
-  code(expression: IrExpression, kind: CodeKind): string {
+  private codeOf(expression: IrExpression, kind: CodeKind): Code {
     if (expression.kind === "variable") {
       const slot = this.scope.variable(expression.variable);
-      if (slot.representation.held === "code" && slot.representation.kind === kind) return slot.name;
+      if (slot.representation.held === "code" && slot.representation.kind === kind) return primary(slot.name);
     }
     if (expression.kind === "constant") {
       const value = expression.value;
-      if (kind === "number" && typeof value === "number") return literal(value);
-      if (kind === "bool" && typeof value === "boolean") return value ? "1" : "0";
-      return this.scope.constantCode(kind, value);
+      if (kind === "number" && typeof value === "number") return literalCode(value);
+      if (kind === "bool" && typeof value === "boolean") return primary(value ? "1" : "0");
+      return fromText(this.scope.constantCode(kind, value));
     }
-    return this.encode(kind, expression);
+    if (kind === "json") return this.encodeCode(kind, isLattice(expression.type) ? this.valueCode(expression) : this.plainCode(expression), expression.type);
+    return this.encodeCode(kind, this.plainCode(expression), expression.type);
   }
 
-  /** A value expression (already computed) as a code of `kind`. */
-  encodeValue(kind: CodeKind, value: string, type: Type): string {
+  private encodeCode(kind: CodeKind, value: Code, type: Type): Code {
     switch (kind) {
       case "number":
         return value;
       case "string":
-        return `${this.scope.strings}.intern(${value})`;
+        return call(`${this.scope.strings}.intern`, [value]);
       case "bool":
-        return `(${value} ? 1 : 0)`;
+        return conditional(value, "1", "0");
       case "json":
-        return `${this.scope.json}.intern(${isLattice(type) ? `${this.module.runtime("toJson")}(${value})` : value})`;
+        return call(`${this.scope.json}.intern`, [isLattice(type) ? call(this.module.runtime("toJson"), [value]) : value]);
     }
   }
 
-  decode(kind: CodeKind, code: string): string {
+  private decodeCode(kind: CodeKind, code: Code): Code {
     switch (kind) {
       case "number":
         return code;
       case "string":
-        return `${this.scope.stringValues}[${code}]!`;
+        return primary(`${this.scope.stringValues}[${code.text}]!`);
       case "bool":
-        return `(${code} === 1)`;
+        return binary("===", code, primary("1"));
       case "json":
-        return `${this.scope.jsonValues}[${code}]`;
+        return primary(`${this.scope.jsonValues}[${code.text}]`);
     }
   }
 
-  private encode(kind: CodeKind, expression: IrExpression): string {
-    if (kind === "json") return this.encodeValue(kind, isLattice(expression.type) ? this.value(expression) : this.plain(expression), expression.type);
-    return this.encodeValue(kind, this.plain(expression), expression.type);
-  }
-
-  /** The value as a lattice of `type`: a value of that lattice as is, anything else lifted. */
-  lift(inner: IrExpression, type: LatticeType): string {
+  private liftCode(inner: IrExpression, type: LatticeType): Code {
     const ops = this.module.latticeOps(type);
-    if (sameType(inner.type, type)) return this.value(inner);
-    const argument = isLattice(inner.type) && inner.type.kind === type.kind ? this.value(inner) : this.plain(inner);
-    return `${ops}.lift(${argument}, ${this.scope.context})`;
+    if (sameType(inner.type, type)) return this.valueCode(inner);
+    const argument = isLattice(inner.type) && inner.type.kind === type.kind ? this.valueCode(inner) : this.plainCode(inner);
+    return call(`${ops}.lift`, [argument, primary(this.scope.context)]);
   }
 
-  private binary(expression: IrExpression & { kind: "binary" }): string {
+  private binary(expression: IrExpression & { kind: "binary" }): Code {
     const { operator, left, right } = expression;
     const integer = expression.type.kind === "int";
+    const plain = (side: IrExpression) => this.plainCode(side);
     switch (operator) {
       case "+":
       case "-":
       case "*":
-        return `(${this.plain(left)} ${operator} ${this.plain(right)})`;
-      case "/":
-        return `${this.module.runtime(integer ? "intDivide" : "floatDivide")}(${this.plain(left)}, ${this.plain(right)})`;
-      case "%":
-        return `${this.module.runtime(integer ? "modulo" : "floatModulo")}(${this.plain(left)}, ${this.plain(right)})`;
-      case "++":
-        if (isStringTyped(left.type) && isStringTyped(right.type)) return `(${this.plain(left)} + ${this.plain(right)})`;
-        return `${this.module.runtime("stringConcat")}(${this.plain(left)}, ${this.plain(right)})`;
-      case "==":
-      case "!=":
-        return this.equality(left, right, operator === "!=");
       case "<":
       case "<=":
       case ">":
       case ">=":
-        return `(${this.plain(left)} ${operator} ${this.plain(right)})`;
+        return binary(operator, plain(left), plain(right));
+      case "/":
+        return call(this.module.runtime(integer ? "intDivide" : "floatDivide"), [plain(left), plain(right)]);
+      case "%":
+        return call(this.module.runtime(integer ? "modulo" : "floatModulo"), [plain(left), plain(right)]);
+      case "++":
+        if (isStringTyped(left.type) && isStringTyped(right.type)) return binary("+", plain(left), plain(right));
+        return call(this.module.runtime("stringConcat"), [plain(left), plain(right)]);
+      case "==":
+      case "!=":
+        return this.equality(left, right, operator === "!=");
       case "&&":
       case "||":
-        return `(${this.predicate(left)} ${operator} ${this.predicate(right)})`;
+        return binary(operator, this.plainCode(left), this.plainCode(right));
     }
   }
 
-  private equality(left: IrExpression, right: IrExpression, negated: boolean): string {
+  private equality(left: IrExpression, right: IrExpression, negated: boolean): Code {
+    const operator = negated ? "!==" : "===";
     if (isLattice(left.type) && isLattice(right.type) && sameType(left.type, right.type)) {
-      const test = `${this.module.latticeOps(left.type)}.equals(${this.value(left)}, ${this.value(right)})`;
-      return negated ? `!${test}` : test;
+      const test = call(`${this.module.latticeOps(left.type)}.equals`, [this.valueCode(left), this.valueCode(right)]);
+      return negated ? prefix("!", test) : test;
     }
     const leftPlain = valueType(left.type);
     const rightPlain = valueType(right.type);
@@ -187,14 +237,14 @@ export class ExpressionEmitter {
     const leftKind = leftPlain === null ? null : codeKindOf(leftPlain);
     if (leftKind !== null && leftKind !== "number" && rightPlain !== null && codeKindOf(rightPlain) === leftKind) {
       if (this.isCodeCheap(left, leftKind) && this.isCodeCheap(right, leftKind)) {
-        return `(${this.code(left, leftKind)} ${negated ? "!==" : "==="} ${this.code(right, leftKind)})`;
+        return binary(operator, this.codeOf(left, leftKind), this.codeOf(right, leftKind));
       }
     }
     if (leftPlain?.kind === "any" || rightPlain?.kind === "any" || leftPlain === null || rightPlain === null) {
-      const compare = this.module.runtime("compareValues");
-      return `(${compare}(${this.plain(left)}, ${this.plain(right)}) ${negated ? "!==" : "==="} 0)`;
+      const compare = call(this.module.runtime("compareValues"), [this.plainCode(left), this.plainCode(right)]);
+      return binary(operator, compare, primary("0"));
     }
-    return `(${this.plain(left)} ${negated ? "!==" : "==="} ${this.plain(right)})`;
+    return binary(operator, this.plainCode(left), this.plainCode(right));
   }
 
   private isCodeCheap(expression: IrExpression, kind: CodeKind): boolean {
@@ -204,16 +254,19 @@ export class ExpressionEmitter {
     return slot.representation.held === "code" && slot.representation.kind === kind;
   }
 
-  private call(expression: IrExpression & { kind: "call" }): string {
+  private call(expression: IrExpression & { kind: "call" }): Code {
     const args = expression.args;
-    const plain = (index: number) => this.plain(args[index]!);
-    const runtime = (name: string) => this.module.runtime(name);
+    const plain = (index: number) => this.plainCode(args[index]!);
+    const value = (index: number) => this.valueCode(args[index]!);
+    const runtime = (name: string, ...codes: Code[]) => call(this.module.runtime(name), codes);
     if (expression.extern) {
       const extern = this.module.externFunction(expression.function);
-      const values = args.map((arg, i) => (isLattice(extern.params[i] ?? arg.type) ? this.value(arg) : this.plain(arg)));
-      return `${extern.wrapper}(${values.join(", ")})`;
+      const values = args.map((arg, i) => (isLattice(extern.params[i] ?? arg.type) ? this.valueCode(arg) : this.plainCode(arg)));
+      return call(extern.wrapper, values);
     }
     const first = args[0]?.type;
+    // The context local is declared only when something reads it: a getter call, not a constant.
+    const context = () => primary(this.scope.context);
     switch (expression.function) {
       case "len":
       case "lower":
@@ -223,59 +276,57 @@ export class ExpressionEmitter {
       case "abs":
       case "min2":
       case "max2":
-        return `${runtime(expression.function)}(${args.map((_, i) => plain(i)).join(", ")})`;
-      case "pow": {
-        const integer = expression.type.kind === "int";
-        return `${runtime(integer ? "intPow" : "pow")}(${plain(0)}, ${plain(1)})`;
-      }
+        return runtime(expression.function, ...args.map((_, i) => plain(i)));
+      case "pow":
+        return runtime(expression.type.kind === "int" ? "intPow" : "pow", plain(0), plain(1));
       case "contains":
-        if (first?.kind === "set") return `${runtime("containsSet")}(${this.value(args[0]!)}, ${plain(1)})`;
-        if (first?.kind === "map") return `${runtime("containsKey")}(${this.value(args[0]!)}, ${plain(1)})`;
-        return `${runtime("containsString")}(${plain(0)}, ${plain(1)})`;
+        if (first?.kind === "set") return runtime("containsSet", value(0), plain(1));
+        if (first?.kind === "map") return runtime("containsKey", value(0), plain(1));
+        return runtime("containsString", plain(0), plain(1));
       case "to_string":
-        return `${runtime("toStringValue")}(${this.argumentValue(args[0]!)})`;
+        return runtime("toStringValue", this.argumentValue(args[0]!));
       case "to_int":
-        return `${runtime("toInt")}(${plain(0)})`;
+        return runtime("toInt", plain(0));
       case "to_float":
-        return `${runtime("toFloat")}(${plain(0)})`;
+        return runtime("toFloat", plain(0));
       case "hash":
-        return `${runtime("hash")}(${this.argumentValue(args[0]!)})`;
+        return runtime("hash", this.argumentValue(args[0]!));
       case "me":
-        return `${this.scope.context}.me`;
+        return member(context(), ".me");
       case "now":
-        return `${this.scope.context}.now()`;
+        return member(context(), ".now()");
       case "random":
-        return `${this.scope.context}.random()`;
+        return member(context(), ".random()");
       case "uuid":
-        return `${this.scope.context}.uuid()`;
+        return member(context(), ".uuid()");
       case "size":
-        if (first?.kind === "map") return `${runtime("sizeMap")}(${this.value(args[0]!)})`;
-        if (first?.kind === "counter") return `${runtime("sizeCounter")}(${this.value(args[0]!)})`;
-        return `${runtime("sizeSet")}(${this.value(args[0]!)})`;
+        if (first?.kind === "map") return runtime("sizeMap", value(0));
+        if (first?.kind === "counter") return runtime("sizeCounter", value(0));
+        return runtime("sizeSet", value(0));
       case "at": {
         const map = first as LatticeType & { kind: "map" };
         const inner = this.module.latticeOps(map.value);
-        return `${runtime("at")}(${this.value(args[0]!)}, ${plain(1)}, ${inner}.bottom)`;
+        return runtime("at", value(0), plain(1), primary(`${inner}.bottom`));
       }
       case "keys":
-        return `${runtime("SetValue")}.from(${runtime("keys")}(${this.value(args[0]!)}))`;
+        return call(`${this.module.runtime("SetValue")}.from`, [runtime("keys", value(0))]);
       case "entry": {
         const type = expression.type as LatticeType;
-        return `${this.module.latticeOps(type)}.lift(${runtime("entry")}(${plain(0)}, ${this.value(args[1]!)}), ${this.scope.context})`;
+        return call(`${this.module.latticeOps(type)}.lift`, [runtime("entry", plain(0), value(1)), context()]);
       }
       case "entry_lww":
-        return `new ${runtime("LwwValue")}(${plain(0)}, ${plain(1)}, ${plain(2)})`;
+        return primary(`new ${this.module.runtime("LwwValue")}(${[plain(0), plain(1), plain(2)].map((code) => code.text).join(", ")})`);
       case "pair":
         // The checker lifted each side into its lattice; a pair value is their 2-element array.
-        return `([${this.value(args[0]!)}, ${this.value(args[1]!)}] as const)`;
+        return { text: `[${value(0).text}, ${value(1).text}] as const`, form: "as" };
       default:
         throw new Error(`no implementation for the built-in ${expression.function}`);
     }
   }
 
   /** An argument that takes any value: sets and maps as themselves, other lattices by their plain value. */
-  private argumentValue(argument: IrExpression): string {
-    return valueType(argument.type) === null ? this.value(argument) : this.plain(argument);
+  private argumentValue(argument: IrExpression): Code {
+    return valueType(argument.type) === null ? this.valueCode(argument) : this.plainCode(argument);
   }
 }
 
@@ -284,12 +335,17 @@ function isStringTyped(type: Type): boolean {
   return plain?.kind === "string" || plain?.kind === "addr";
 }
 
-/** A constant as TypeScript source. */
+/** A constant as TypeScript source, as prettier prints it (a negative number without parentheses). */
 export function literal(value: unknown): string {
+  return literalCode(value).text;
+}
+
+function literalCode(value: unknown): Code {
   if (typeof value === "number") {
-    if (Object.is(value, -0)) return "0";
-    return value < 0 ? `(${String(value)})` : String(value);
+    if (Object.is(value, -0)) return primary("0");
+    return value < 0 ? prefix("-", primary(numberLiteral(-value))) : primary(numberLiteral(value));
   }
-  if (value === undefined) return "undefined";
-  return JSON.stringify(value);
+  if (typeof value === "string") return primary(stringLiteral(value));
+  if (value === undefined) return primary("undefined");
+  return primary(JSON.stringify(value));
 }

@@ -1,19 +1,20 @@
 // IR → one TypeScript module: the backend's entry point.
 // In: an IrProgram and options (how to import the runtime and externs, whether to format).
 // Out: the module text: imports of the runtime (and extern modules) only, exported tuple types,
-// and the program's class (see program.ts), formatted by prettier as the last pass.
-// Why prettier last: the emitters write correct code without caring about line breaks, and the
-// output is still the stable, readable file a reviewer diffs; `hydro run` skips the formatting
-// (`format: false`) because nobody reads that copy and prettier costs start-up time.
+// and the program's class (see program.ts), in prettier's layout: the emitters write that layout
+// themselves and prettier formats only the units they cannot vouch for (format-units.ts), so the
+// output is the stable, readable file a reviewer diffs without seconds of formatting on large
+// programs. `hydro run` skips even that (`format: false`): nobody reads that copy.
 
 import type { IrExtern, IrProgram } from "../ir.ts";
 import { existsSync, readFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { makeSource, type SourceFile } from "../source.ts";
+import { formatLayout } from "./format-units.ts";
 import { ModuleContext } from "./module-context.ts";
 import { writeProgram } from "./program.ts";
-import { CodeWriter } from "./writer.ts";
+import { CodeWriter, type Layout } from "./writer.ts";
 
 export interface EmitOptions {
   /** The module specifier of the runtime; default "hydrolog/runtime". */
@@ -39,15 +40,22 @@ export interface EmitOptions {
 export const DEFAULT_RUNTIME_IMPORT = "hydrolog/runtime";
 
 export async function emitTypeScript(program: IrProgram, options: EmitOptions = {}): Promise<string> {
-  const text = emitUnformatted(program, options);
-  if (options.format === false) return text;
-  const prettier = await import("prettier");
-  // babel-ts formats TypeScript the same as the "typescript" parser, about six times faster.
-  return prettier.format(text, { parser: "babel-ts", printWidth: 110 });
+  const writer = emitModule(program, options);
+  if (options.format === false) return writer.toString();
+  return formatLayout(writer.layout());
 }
 
 /** The module text before formatting (synchronous: what `hydro run` loads). */
 export function emitUnformatted(program: IrProgram, options: EmitOptions = {}): string {
+  return emitModule(program, options).toString();
+}
+
+/** The module's lines and units before formatting (see format-units.ts). */
+export function emitLayout(program: IrProgram, options: EmitOptions = {}): Layout {
+  return emitModule(program, options).layout();
+}
+
+function emitModule(program: IrProgram, options: EmitOptions): CodeWriter {
   options = withSource(options);
   const module = new ModuleContext(program.externs, {
     runtimeImport: options.runtimeImport ?? DEFAULT_RUNTIME_IMPORT,
@@ -66,7 +74,7 @@ export function emitUnformatted(program: IrProgram, options: EmitOptions = {}): 
   module.writeImports(out);
   out.line();
   out.append(body);
-  return out.toString();
+  return out;
 }
 
 /** Fills `sourceName` and `sources` from `sourcePath` when only the path was given. */

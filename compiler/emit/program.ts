@@ -6,17 +6,20 @@
 // (step 3 of the tick: the strata in order, then the temporal rules) and `insertFacts`.
 // Why so: each plan is a method named after its rule, with the rule's text above it, so a
 // profile or a stack trace of a running service points at a line of the program. Strata are
-// methods too: a recursive one is the semi-naive loop over its plans' delta variants.
+// methods too: a recursive one is the semi-naive loop over its plans' delta variants. Every
+// declaration and member is a unit of the writer (see format-units.ts), so a method prettier
+// must lay out is formatted alone.
 
 import type { IrCollection, IrFact, IrPlan, IrProgram, IrRule, IrStratum, SinkKind } from "../ir.ts";
 import { printPlan } from "../ir-print.ts";
 import type { SourceFile } from "../source.ts";
 import { isLattice, sameType, type LatticeType } from "../types.ts";
 import { writeCollectionTypes, writeSchema } from "./collections.ts";
-import { ExpressionEmitter, type CodeKind, type FunctionContext, type VariableSlot } from "./expressions.ts";
+import { ExpressionEmitter, literal, type CodeKind, type FunctionContext, type VariableSlot } from "./expressions.ts";
+import { layoutCall, stringLiteral, type CallArgument } from "./literals.ts";
 import type { ModuleContext } from "./module-context.ts";
 import { PlanEmitter, type ClassMembers } from "./operators.ts";
-import { CodeWriter, NameScope, camelCase, identifier, pascalCase } from "./writer.ts";
+import { CodeWriter, NameScope, PRINT_WIDTH, camelCase, identifier, pascalCase } from "./writer.ts";
 
 /** Members of ProgramNode a generated member must not shadow. */
 const BASE_MEMBERS = [
@@ -74,21 +77,32 @@ export function writeProgram(writer: CodeWriter, program: IrProgram, module: Mod
     `The program ${program.moduleName}${source} as an embeddable node: push arrivals, run ticks, read collections,\n` +
       "subscribe to outputs and sends. See runtime/program.ts for the API and the tick's steps.",
   );
-  writer.open(`export class ${className} extends ${module.runtime("ProgramNode")}<${types.programTypes}>`);
-  members.writeFields(writer);
+  const head = `export class ${className} extends ${module.runtime("ProgramNode")}<${types.programTypes}>`;
+  const writeClass = () => {
+    writer.open(head);
+    members.writeFields(writer);
+    writer.line();
+    module.writeUnit(writer, true, () =>
+      writer.block(`constructor(options: ${module.runtimeType("NodeOptions")} = {})`, () => writer.line("super(SCHEMA, options);")),
+    );
+    writer.append(methods);
+    writer.close();
+  };
+  // A class head too long for one line is prettier's to break: the whole class is then one unit.
+  if (`${head} {`.length > PRINT_WIDTH) module.writeUnit(writer, false, writeClass);
+  else writeClass();
   writer.line();
-  writer.block(`constructor(options: ${module.runtimeType("NodeOptions")} = {})`, () => writer.line("super(SCHEMA, options);"));
-  writer.append(methods);
-  writer.close();
-  writer.line();
-  writer.line(`export default ${className};`);
+  module.writeUnit(writer, false, () => writer.line(`export default ${className};`));
 }
+
+/** A field's initializer: code, or a call laid out by layoutCall. */
+type FieldInit = string | { readonly callee: string; readonly args: readonly CallArgument[] };
 
 /** The class fields: relations, indexes, deferred buffers, outboxes, aggregation states. */
 class Members implements ClassMembers {
   private readonly scope = new NameScope(BASE_MEMBERS);
   private readonly collections: Map<string, IrCollection>;
-  private readonly fields: { name: string; init: string; order: number }[] = [];
+  private readonly fields: { name: string; init: FieldInit; order: number }[] = [];
   private readonly byKey = new Map<string, string>();
 
   constructor(
@@ -105,40 +119,48 @@ class Members implements ClassMembers {
   }
 
   relation(name: string): string {
-    return this.field(`relation ${name}`, `${baseName(name)}Relation`, `this.relation(${JSON.stringify(name)})`, 0);
+    return this.field(`relation ${name}`, 0, () => ({ wanted: `${baseName(name)}Relation`, init: `this.relation(${stringLiteral(name)})` }));
   }
 
   index(name: string, plainColumns: readonly number[]): string {
-    const relation = this.relation(name);
-    const collection = this.collection(name);
-    const plainNames = collection.columns.filter((column) => !column.lattice).map((column) => column.name);
-    const wanted = `${baseName(name)}By${plainColumns.map((column) => pascalCase(plainNames[column] ?? String(column))).join("")}`;
-    return this.field(`index ${name} ${plainColumns.join(",")}`, wanted, `${relation}.index([${plainColumns.join(", ")}])`, 1);
+    return this.field(`index ${name} ${plainColumns.join(",")}`, 1, () => {
+      const relation = this.relation(name);
+      const collection = this.collection(name);
+      const plainNames = collection.columns.filter((column) => !column.lattice).map((column) => column.name);
+      const wanted = `${baseName(name)}By${plainColumns.map((column) => pascalCase(plainNames[column] ?? String(column))).join("")}`;
+      return { wanted, init: `${relation}.index([${plainColumns.join(", ")}])` };
+    });
   }
 
   sinkTarget(sink: SinkKind, name: string): string {
+    const buffer = (suffix: string, method: string) =>
+      this.field(`${sink} ${name}`, 2, () => ({ wanted: `${baseName(name)}${suffix}`, init: `this.${method}(${stringLiteral(name)})` }));
     switch (sink) {
       case "merge":
         return this.relation(name);
       case "defer":
-        return this.field(`defer ${name}`, `${baseName(name)}Inserts`, `this.deferredInserts(${JSON.stringify(name)})`, 2);
+        return buffer("Inserts", "deferredInserts");
       case "delete":
-        return this.field(`delete ${name}`, `${baseName(name)}Deletes`, `this.deferredDeletes(${JSON.stringify(name)})`, 2);
+        return buffer("Deletes", "deferredDeletes");
       case "upsert":
-        return this.field(`upsert ${name}`, `${baseName(name)}Upserts`, `this.deferredUpserts(${JSON.stringify(name)})`, 2);
+        return buffer("Upserts", "deferredUpserts");
       case "send":
-        return this.field(`send ${name}`, `${baseName(name)}Outbox`, `this.outbox(${JSON.stringify(name)})`, 2);
+        return buffer("Outbox", "outbox");
     }
   }
 
   aggregation(rule: IrRule, groupKinds: readonly CodeKind[], aggregates: readonly string[], bindingWidth: number): string {
-    const init = `new ${this.module.runtime("Aggregation")}(this.space, ${JSON.stringify(groupKinds)}, ${JSON.stringify(aggregates)}, ${bindingWidth})`;
-    return this.field(`aggregation ${rule.id}`, `${camelCase(rule.name)}Groups`, init, 3);
+    return this.field(`aggregation ${rule.id}`, 3, () => {
+      const args: CallArgument[] = [{ code: "this.space" }, { data: groupKinds }, { data: aggregates }, { data: bindingWidth }];
+      return { wanted: `${camelCase(rule.name)}Groups`, init: { callee: `new ${this.module.runtime("Aggregation")}`, args } };
+    });
   }
 
-  private field(key: string, wanted: string, init: string, order: number): string {
+  /** The field for `key`, declared on first use (its name and initializer made only then). */
+  private field(key: string, order: number, make: () => { wanted: string; init: FieldInit }): string {
     const existing = this.byKey.get(key);
     if (existing !== undefined) return existing;
+    const { wanted, init } = make();
     const name = this.scope.claim(camelCase(wanted));
     this.fields.push({ name, init, order });
     const reference = `this.${name}`;
@@ -149,7 +171,18 @@ class Members implements ClassMembers {
   writeFields(writer: CodeWriter): void {
     // Relations before the indexes built on them: class fields initialise in order.
     const ordered = [...this.fields].sort((a, b) => a.order - b.order);
-    for (const field of ordered) writer.line(`private readonly ${field.name} = ${field.init};`);
+    for (const field of ordered) {
+      this.module.writeUnit(writer, true, () => {
+        const head = `private readonly ${field.name} = `;
+        if (typeof field.init === "string") {
+          writer.line(`${head}${field.init};`);
+          return;
+        }
+        const { lines, exact } = layoutCall(field.init.callee, field.init.args, { indent: 2, head, tail: ";" });
+        for (const line of lines) writer.line(line);
+        if (!exact) this.module.doubtLayout();
+      });
+    }
   }
 
   /** Claims a method name. */
@@ -196,7 +229,9 @@ class MethodsWriter {
       const name = this.members.method(`stratum${stratum.index}`);
       stratumNames.push(name);
       strataMethods.line();
-      this.writeStratum(strataMethods, name, stratum, rules, (plan) => method(rules.find((rule) => rule.plans.includes(plan))!, plan));
+      this.module.writeUnit(strataMethods, true, () =>
+        this.writeStratum(strataMethods, name, stratum, rules, (plan) => method(rules.find((rule) => rule.plans.includes(plan))!, plan)),
+      );
     }
     const temporal = this.program.rules.filter((rule) => rule.operator !== "<=");
     const temporalCalls = temporal.map((rule) => `this.${method(rule, rule.plans[0]!)}(); // ${rule.name} (${rule.operator})`);
@@ -207,21 +242,25 @@ class MethodsWriter {
         const name = planMethods.get(plan);
         if (name === undefined) continue;
         ruleMethods.line();
-        ruleMethods.doc(this.describePlan(rule, plan));
-        ruleMethods.open(`private ${name}(): void`);
-        new PlanEmitter(this.module, this.members, rule, plan).emit(ruleMethods);
-        ruleMethods.close();
+        this.module.writeUnit(ruleMethods, true, () => {
+          ruleMethods.doc(this.describePlan(rule, plan));
+          ruleMethods.open(`private ${name}(): void`);
+          new PlanEmitter(this.module, this.members, rule, plan).emit(ruleMethods);
+          ruleMethods.close();
+        });
       }
     }
 
     writer.line();
-    writer.doc("Step 3 of a tick: every stratum to its fixpoint, in order; then the rules that act on later ticks.");
-    writer.open("protected evaluate(): void");
-    for (const name of stratumNames) writer.line(`this.${name}();`);
-    for (const call of temporalCalls) writer.line(call);
-    writer.close();
+    this.module.writeUnit(writer, true, () => {
+      writer.doc("Step 3 of a tick: every stratum to its fixpoint, in order; then the rules that act on later ticks.");
+      writer.open("protected evaluate(): void");
+      for (const name of stratumNames) writer.line(`this.${name}();`);
+      for (const call of temporalCalls) writer.line(call);
+      writer.close();
+    });
     writer.line();
-    this.writeFacts(writer);
+    this.module.writeUnit(writer, true, () => this.writeFacts(writer));
     writer.append(strataMethods);
     writer.append(ruleMethods);
   }
@@ -229,7 +268,10 @@ class MethodsWriter {
   private describePlan(rule: IrRule, plan: IrPlan): string {
     const text = this.ruleText(rule);
     const lines = [`${rule.name} (line ${rule.span.line})${text === null ? "" : `: ${text}`}`];
-    const printed = printPlan(this.program, rule, plan);
+    // printPlan looks up the collections its operators name: hand it only those, not all of a
+    // large program's (it indexes what it is given on every call).
+    const named = new Set(plan.operators.flatMap((operator) => ("collection" in operator ? [operator.collection] : [])));
+    const printed = printPlan({ ...this.program, collections: this.program.collections.filter((collection) => named.has(collection.name)) }, rule, plan);
     lines.push(...printed.map((line, i) => (i === 0 ? line : `  ${line}`)));
     return lines.join("\n");
   }
@@ -288,7 +330,7 @@ class MethodsWriter {
         if (!collection.columns[position]!.lattice) return expressions.plain(value);
         return sameType(value.type, type) || !isLattice(type) ? expressions.value(value) : expressions.lift(value, type as LatticeType);
       });
-      writer.line(`this.fact(${JSON.stringify(fact.collection)}, [${values.join(", ")}]); // line ${fact.span.line}`);
+      writer.line(`this.fact(${stringLiteral(fact.collection)}, [${values.join(", ")}]); // line ${fact.span.line}`);
     }
     writer.close();
   }
@@ -313,7 +355,7 @@ class FactContext implements FunctionContext {
   }
 
   constantCode(kind: CodeKind, value: unknown): string {
-    return `${kind === "string" ? this.strings : this.json}.intern(${JSON.stringify(value)})`;
+    return `${kind === "string" ? this.strings : this.json}.intern(${literal(value)})`;
   }
 }
 

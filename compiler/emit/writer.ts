@@ -1,44 +1,71 @@
 // A small code writer and a name allocator for the TypeScript emitter.
-// In: lines and blocks of code from the emit modules. Out: the text of one module, and names
-// that are valid identifiers, unique within their scope and, where possible, the names the
-// program's author chose (source variables keep their names in the generated loops).
-// Indentation here is only for readability of unformatted output; prettier has the last word.
+// In: lines and blocks of code from the emit modules. Out: the text of one module, laid out as
+// prettier lays it out (two-space indents, no blank line opening or closing a block, `{}` for
+// an empty block), and names that are valid identifiers, unique within their scope and, where
+// possible, the names the program's author chose (source variables keep their names).
+// Why the layout here: formatting a whole generated module with prettier costs seconds on a
+// large program, so the writer produces the formatted text itself and only the units it cannot
+// vouch for go through prettier (see format-units.ts). A unit is one top-level statement or
+// one class member; a unit is doubtful when an emitter says so or a code line is too long.
+
+/** prettier's printWidth for generated modules. */
+export const PRINT_WIDTH = 110;
+
+/** One top-level statement or class member, the piece prettier formats alone when it must. */
+export interface LayoutUnit {
+  /** Inside the class body (formatted inside a class), or at the top level of the module. */
+  readonly member: boolean;
+  /** An emitter wrote something whose layout it cannot vouch for. */
+  doubtful: boolean;
+}
+
+/** The module's lines, each with the unit it belongs to (null: between units). */
+export interface Layout {
+  readonly lines: readonly string[];
+  readonly units: readonly (LayoutUnit | null)[];
+}
 
 export class CodeWriter {
   private readonly lines: string[] = [];
+  private readonly owners: (LayoutUnit | null)[] = [];
   private depth = 0;
+  /** Line index of each open block's `head {` line. */
+  private readonly opened: number[] = [];
+  private unit: LayoutUnit | null = null;
 
   line(text = ""): this {
-    this.lines.push(text === "" ? "" : "  ".repeat(this.depth) + text);
-    return this;
+    if (text === "") return this.blank();
+    return this.push("  ".repeat(this.depth) + text);
   }
 
   /** `head {`, the body, `}` (with `tail` after the brace, e.g. `;` or ` else {`). */
   block(head: string, body: () => void, tail = ""): this {
-    this.line(`${head} {`);
-    this.depth++;
+    this.open(head);
     body();
-    this.depth--;
-    this.line(`}${tail}`);
-    return this;
+    return this.close(tail);
   }
 
   open(head: string): this {
     this.line(`${head} {`);
+    this.opened.push(this.lines.length - 1);
     this.depth++;
     return this;
   }
 
   close(tail = ""): this {
     this.depth--;
-    this.line(`}${tail}`);
+    const head = this.opened.pop() ?? -1;
+    while (this.lines.length - 1 > head && this.lines[this.lines.length - 1] === "") this.pop();
+    // An empty block is `{}` on its head's line.
+    if (this.lines.length - 1 === head) this.lines[head] = `${this.lines[head]}}${tail}`;
+    else this.line(`}${tail}`);
     return this;
   }
 
   /** `} head {` between two blocks at the same depth (`else`, `catch`). */
   middle(head: string): this {
-    this.depth--;
-    this.line(`} ${head} {`);
+    this.close(` ${head} {`);
+    this.opened.push(this.lines.length - 1);
     this.depth++;
     return this;
   }
@@ -57,13 +84,61 @@ export class CodeWriter {
     return this.line(" */");
   }
 
+  /**
+   * Writes `body` as one unit: a top-level statement (`member` false) or a class member. Units
+   * do not nest: inside one, `body` just adds to it.
+   */
+  write(member: boolean, body: () => void): LayoutUnit {
+    if (this.unit !== null) {
+      body();
+      return this.unit;
+    }
+    const unit: LayoutUnit = { member, doubtful: false };
+    this.unit = unit;
+    try {
+      body();
+    } finally {
+      this.unit = null;
+    }
+    return unit;
+  }
+
   append(other: CodeWriter): this {
-    for (const line of other.lines) this.lines.push(line === "" ? "" : "  ".repeat(this.depth) + line);
+    const indent = "  ".repeat(this.depth);
+    other.lines.forEach((line, i) => {
+      const owner = this.unit ?? other.owners[i] ?? null;
+      if (line === "") this.blank(owner);
+      else this.push(indent + line, owner);
+    });
     return this;
   }
 
+  /** The lines and their units, for the formatter (a module starts with no blank line). */
+  layout(): Layout {
+    const start = this.lines[0] === "" ? 1 : 0;
+    return { lines: this.lines.slice(start), units: this.owners.slice(start) };
+  }
+
   toString(): string {
-    return this.lines.join("\n") + "\n";
+    return this.layout().lines.join("\n") + "\n";
+  }
+
+  /** A blank line, except first in a block or after another blank line (or first in the module: see layout). */
+  private blank(owner: LayoutUnit | null = this.unit): this {
+    const count = this.lines.length;
+    if (this.lines[count - 1] === "" || (count > 0 && this.opened[this.opened.length - 1] === count - 1)) return this;
+    return this.push("", owner);
+  }
+
+  private push(text: string, owner: LayoutUnit | null = this.unit): this {
+    this.lines.push(text);
+    this.owners.push(owner);
+    return this;
+  }
+
+  private pop(): void {
+    this.lines.pop();
+    this.owners.pop();
   }
 }
 
