@@ -147,7 +147,12 @@ function isObject(value: Data): value is { readonly [key: string]: Data } {
 }
 
 function entries(value: { readonly [key: string]: Data }): [string, Data][] {
-  return Object.entries(value).filter(([, inner]) => inner !== undefined);
+  const out: [string, Data][] = [];
+  for (const key in value) {
+    const inner = value[key];
+    if (inner !== undefined && Object.hasOwn(value, key)) out.push([key, inner]);
+  }
+  return out;
 }
 
 /** An argument of `layoutCall`: code written as is, or data laid out by `layoutData`'s rules. */

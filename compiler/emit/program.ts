@@ -67,7 +67,7 @@ export function writeProgram(writer: CodeWriter, program: IrProgram, module: Mod
   writeSchema(writer, program.moduleName, program.collections, module);
 
   const members = new Members(program, module);
-  const methods = new CodeWriter();
+  const methods = new CodeWriter(1);
   new MethodsWriter(program, module, members, options).write(methods);
 
   module.writeConstants(writer);
@@ -221,7 +221,7 @@ class MethodsWriter {
       return name;
     };
 
-    const strataMethods = new CodeWriter();
+    const strataMethods = new CodeWriter(1);
     const stratumNames: string[] = [];
     for (const stratum of this.program.strata) {
       const rules = stratum.rules.map((id) => this.program.rules[id]!).filter((rule) => rule.operator === "<=");
@@ -236,7 +236,7 @@ class MethodsWriter {
     const temporal = this.program.rules.filter((rule) => rule.operator !== "<=");
     const temporalCalls = temporal.map((rule) => `this.${method(rule, rule.plans[0]!)}(); // ${rule.name} (${rule.operator})`);
 
-    const ruleMethods = new CodeWriter();
+    const ruleMethods = new CodeWriter(1);
     for (const rule of this.program.rules) {
       for (const plan of rule.plans) {
         const name = planMethods.get(plan);
@@ -271,7 +271,8 @@ class MethodsWriter {
     // printPlan looks up the collections its operators name: hand it only those, not all of a
     // large program's (it indexes what it is given on every call).
     const named = new Set(plan.operators.flatMap((operator) => ("collection" in operator ? [operator.collection] : [])));
-    const printed = printPlan({ ...this.program, collections: this.program.collections.filter((collection) => named.has(collection.name)) }, rule, plan);
+    const collections = [...named].flatMap((name) => this.collections.get(name) ?? []);
+    const printed = printPlan({ ...this.program, collections }, rule, plan);
     lines.push(...printed.map((line, i) => (i === 0 ? line : `  ${line}`)));
     return lines.join("\n");
   }

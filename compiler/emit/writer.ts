@@ -28,10 +28,18 @@ export interface Layout {
 export class CodeWriter {
   private readonly lines: string[] = [];
   private readonly owners: (LayoutUnit | null)[] = [];
-  private depth = 0;
+  private depth: number;
+  /** The depth it starts at: appended into a writer at that depth, its lines are taken as they are. */
+  private readonly base: number;
   /** Line index of each open block's `head {` line. */
   private readonly opened: number[] = [];
   private unit: LayoutUnit | null = null;
+
+  /** `depth`: where the writer's lines will end up, e.g. 1 for class members written apart. */
+  constructor(depth = 0) {
+    this.depth = depth;
+    this.base = depth;
+  }
 
   line(text = ""): this {
     if (text === "") return this.blank();
@@ -104,11 +112,11 @@ export class CodeWriter {
   }
 
   append(other: CodeWriter): this {
-    const indent = "  ".repeat(this.depth);
+    const indent = "  ".repeat(Math.max(0, this.depth - other.base));
     other.lines.forEach((line, i) => {
       const owner = this.unit ?? other.owners[i] ?? null;
       if (line === "") this.blank(owner);
-      else this.push(indent + line, owner);
+      else this.push(indent === "" ? line : indent + line, owner);
     });
     return this;
   }
@@ -160,15 +168,33 @@ export function identifier(text: string): string {
 
 /** `put_ok` → `PutOk`, `d.pipe_in` → `DPipeIn`. */
 export function pascalCase(text: string): string {
-  const words = text.split(/[^A-Za-z0-9]+/).filter((word) => word !== "");
-  const name = words.map((word) => word[0]!.toUpperCase() + word.slice(1)).join("");
-  return identifier(name === "" ? "Program" : name);
+  return remembered(pascalNames, text, () => {
+    const words = text.split(/[^A-Za-z0-9]+/).filter((word) => word !== "");
+    const name = words.map((word) => word[0]!.toUpperCase() + word.slice(1)).join("");
+    return identifier(name === "" ? "Program" : name);
+  });
 }
 
 /** `put_ok` → `putOk`. */
 export function camelCase(text: string): string {
-  const pascal = pascalCase(text);
-  return identifier(pascal[0]!.toLowerCase() + pascal.slice(1));
+  return remembered(camelNames, text, () => {
+    const pascal = pascalCase(text);
+    return identifier(pascal[0]!.toLowerCase() + pascal.slice(1));
+  });
+}
+
+// A large program asks for the same few thousand names many times over.
+const pascalNames = new Map<string, string>();
+const camelNames = new Map<string, string>();
+
+function remembered(cache: Map<string, string>, text: string, make: () => string): string {
+  let name = cache.get(text);
+  if (name === undefined) {
+    if (cache.size > 100_000) cache.clear();
+    name = make();
+    cache.set(text, name);
+  }
+  return name;
 }
 
 /** Hands out unique identifiers within one scope. */
