@@ -1,8 +1,9 @@
 // Codes: the numbers relations store for plain column values, and the hash over them.
 // In: a column's base type and a runtime value (or a code). Out: the code (ints and floats as
 // themselves, bools 0/1, strings and addrs by string id, `any` by JSON id) and back again.
-// Why numbers: a tuple of codes sits in a Float64Array row, hashes without allocating and
-// compares with `===`; the generated code decodes only where an expression needs the value.
+// Why numbers: a tuple of codes sits in a typed-array row (Int32Array while every code is a
+// small int, see isSmallCode), hashes without allocating and compares with `===`; the
+// generated code decodes only where an expression needs the value.
 // The hash is a multiplicative step per code and a final avalanche; it is not the `hash`
 // built-in (values.ts), which must be stable across runs and machines.
 
@@ -54,6 +55,20 @@ export function decodeCode(kind: CodeKind, code: number, space: ValueSpace): unk
   }
 }
 
+/** Where a relation keeps its rows' codes: Int32Array while every code is small, else Float64Array. */
+export type CodeArray = Int32Array | Float64Array;
+
+const INT32_MIN = -2147483648;
+
+/**
+ * Whether a code may live in an Int32Array row and a packed table slot: an int32 other than
+ * -2^31 (a packed slot's empty mark) and other than -0 (it would come back as 0). Codes of
+ * strings, bools and JSON values always are; numbers almost always.
+ */
+export function isSmallCode(code: number): boolean {
+  return (code | 0) === code && code !== INT32_MIN && (code !== 0 || 1 / code > 0);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Hashing codes
 
@@ -85,8 +100,13 @@ export function finishHash(hash: number): number {
   return hash;
 }
 
+/** The hash of one int32 code on its own (mixCode and finishHash, the int32 path only). */
+export function hashInt(code: number): number {
+  return finishHash(Math.imul(HASH_SEED ^ code, 0x9e3779b1));
+}
+
 /** The hash of `columns` of the row starting at `offset` in `data`. */
-export function hashColumns(data: Float64Array, offset: number, columns: Int32Array): number {
+export function hashColumns(data: CodeArray, offset: number, columns: Int32Array): number {
   let hash = HASH_SEED;
   for (let i = 0; i < columns.length; i++) hash = mixCode(hash, data[offset + columns[i]!]!);
   return finishHash(hash);
@@ -109,10 +129,9 @@ export function grownInt32(array: Int32Array, minimum: number, fill?: number): I
   return grown;
 }
 
-export function grownFloat64(array: Float64Array, minimum: number): Float64Array<ArrayBuffer> {
-  let capacity = array.length > 0 ? array.length : 16;
-  while (capacity < minimum) capacity *= 2;
-  const grown = new Float64Array(capacity);
-  grown.set(array);
-  return grown;
+/** A copy of `array` in a new array of `length` elements of the same kind (longer or shorter). */
+export function resizedCodes(array: CodeArray, length: number): CodeArray {
+  const resized = array instanceof Int32Array ? new Int32Array(length) : new Float64Array(length);
+  resized.set(array.length <= length ? array : array.subarray(0, length));
+  return resized;
 }

@@ -1,20 +1,23 @@
 // A relation: the contents of one collection (or of a buffer of deferred operations).
 // In: tuples staged by generated code (plain columns as codes in `tuple`, lattice columns as
-// lattice values in `values`), then `insert()`. Out: rows in a row-major Float64Array of codes
-// plus one array per lattice column, a unique table (set semantics, or map semantics from the
-// plain columns to the lattice values, or a declared key), hash indexes maintained row by row,
-// the semi-naive delta of the current fixpoint iteration, and an undo log for failed ticks.
+// lattice values in `values`), then `insert()`. Out: rows in a row-major typed array of codes
+// (`data`: Int32Array while every code is small, Float64Array from the first that is not) plus
+// one array per lattice column, a unique table (tuple-table.ts: set semantics, or map
+// semantics from the plain columns to the lattice values, or a declared key), hash indexes
+// maintained row by row, the semi-naive delta of the current fixpoint iteration, and an undo
+// log for failed ticks.
 // Why so shaped: no tuple is ever serialised or boxed in the inner loop; membership is an open
-// addressing probe over numeric codes; a row is a position, so deltas are Int32Array lists of
-// positions and indexes are chains of positions. Rows are dense (0..size-1): a delete moves the
-// last row into the hole, which is only ever done between evaluations (step 1 of a tick), so
-// iteration never sees it.
+// addressing probe over numeric codes; a row is a position, so a delta is a range or a list of
+// positions and indexes are chains of positions. Rows are dense (0..size-1): a delete moves
+// the last row into the hole, which is only ever done between evaluations (step 1 of a tick),
+// so iteration never sees it.
 
 import type { LatticeOps } from "./lattices.ts";
 import { HashIndex } from "./index-table.ts";
-import { decodeCode, encodeCode, finishHash, grownFloat64, grownInt32, HASH_SEED, mixCode, type CodeKind } from "./codes.ts";
+import { decodeCode, encodeCode, grownInt32, isSmallCode, resizedCodes, type CodeArray, type CodeKind } from "./codes.ts";
 import type { ValueSpace } from "./interner.ts";
 import { TickError } from "./errors.ts";
+import { MAX_PACKED_WIDTH, TupleTable } from "./tuple-table.ts";
 import type { JsonValue } from "./values.ts";
 
 /** One column as a relation sees it. */
@@ -35,7 +38,6 @@ export interface RelationOptions {
 }
 
 const INITIAL_ROWS = 16;
-const MAX_PACKED_WIDTH = 4;
 
 export class Relation {
   readonly name: string;
@@ -46,8 +48,8 @@ export class Relation {
   readonly plainPositions: readonly number[];
   readonly latticePositions: readonly number[];
   readonly latticeOps: readonly LatticeOps[];
-  /** Row-major codes: `data[row * width + plainIndex]`. Reassigned when it grows. */
-  data: Float64Array;
+  /** Row-major codes: `data[row * width + plainIndex]`. Reassigned when it grows or widens. */
+  data: CodeArray;
   /** `lattice[latticeIndex][row]`. */
   readonly lattice: unknown[][];
   size = 0;
@@ -61,27 +63,23 @@ export class Relation {
   readonly space: ValueSpace;
 
   private capacity = INITIAL_ROWS;
-  private readonly unique: Int32Array;
-  /**
-   * The unique table: open addressing, linear probing, 0 marking an empty slot. While every
-   * code is an int32 and the key is all of at most 4 plain columns, the layout is packed: a slot
-   * holds row + 1 and the row's codes, so a probe compares inside the slot (one cache line)
-   * and never reads `data`. Otherwise a slot holds (row + 1, hash) and rows keep their hashes.
-   * A table leaves the packed layout for good the first time a code does not fit.
-   */
-  private packed: boolean;
-  /** Packed, two plain columns, no lattice column: insert() takes insertPair(). */
-  private pairSet: boolean;
-  private stride: number;
-  private slots: Int32Array;
-  private mask = 31;
-  private rowHashes = new Int32Array(0);
+  private readonly table: TupleTable;
+  /** Whether `data` is an Int32Array (every code so far small). */
+  private narrow = true;
+  /** A set of pairs (two plain columns, no lattice column, no declared key) while packed: insert() probes inline. */
+  private pairs: boolean;
 
-  // Semi-naive evaluation: rows added or grown in this iteration go to `next`.
+  // Semi-naive evaluation. Without lattice columns a relation changes only by new rows, which
+  // are appended: its delta is the range of rows deltaStart..deltaEnd-1, and the next delta
+  // is every row from deltaEnd on. With lattice columns a row also changes when its value
+  // grows: the delta is the list delta[0..deltaSize-1], and changed rows are listed once each.
+  /** Whether the delta is a range of rows (no lattice column) rather than a list. */
+  readonly rangeDelta: boolean;
   tracking = false;
+  deltaStart = 0;
+  deltaEnd = 0;
   delta = new Int32Array(0);
   deltaSize = 0;
-  private deltaStamp = new Int32Array(0);
   private nextRows = new Int32Array(0);
   private nextSize = 0;
   private nextStamp = new Int32Array(0);
@@ -106,7 +104,7 @@ export class Relation {
     this.width = plain.length;
     this.latticeOps = lattice.map((position) => options.columns[position]!.lattice!);
     this.lattice = lattice.map(() => []);
-    this.data = new Float64Array(INITIAL_ROWS * this.width);
+    this.data = new Int32Array(INITIAL_ROWS * this.width);
     this.tuple = new Float64Array(Math.max(1, this.width));
     this.values = new Array(lattice.length).fill(undefined);
     const key = options.key ?? null;
@@ -116,12 +114,11 @@ export class Relation {
     }
     const narrower = keyIndices !== null && keyIndices.length < plain.length;
     this.keyIndices = narrower ? keyIndices : null;
-    this.unique = Int32Array.from(narrower ? keyIndices! : plain.map((_, index) => index));
-    this.packed = !narrower && this.width >= 1 && this.width <= MAX_PACKED_WIDTH;
-    this.pairSet = this.packed && this.width === 2 && lattice.length === 0;
-    this.stride = this.packed ? this.width + 1 : 2;
-    this.slots = new Int32Array(32 * this.stride);
-    if (!this.packed) this.rowHashes = new Int32Array(INITIAL_ROWS);
+    const packed = !narrower && this.width >= 1 && this.width <= MAX_PACKED_WIDTH;
+    const unique = Int32Array.from(narrower ? keyIndices! : plain.map((_, index) => index));
+    this.table = new TupleTable(this, unique, packed, lattice.length > 0);
+    this.pairs = packed && this.width === 2 && lattice.length === 0;
+    this.rangeDelta = lattice.length === 0;
   }
 
   /** An index on plain columns (plain indices), shared when asked for twice. */
@@ -140,16 +137,15 @@ export class Relation {
 
   /** The row whose unique columns equal the staged tuple's, or -1. */
   find(): number {
-    const found = this.probe(this.hashStaged());
+    const found = this.table.find(this.tuple);
     return found >= 0 ? found : -1;
   }
 
   /** Whether the staged plain tuple is present (all plain columns equal). */
   contains(): boolean {
+    if (this.keyIndices === null) return this.table.has(this.tuple);
     const row = this.find();
-    if (row < 0) return false;
-    if (this.keyIndices === null) return true;
-    return this.samePlain(row);
+    return row >= 0 && this.samePlain(row);
   }
 
   /**
@@ -158,15 +154,44 @@ export class Relation {
    * tuple is a key violation (LANGUAGE.md §5): the tick fails.
    */
   insert(): number {
-    if (this.pairSet) return this.insertPair();
-    const hash = this.hashStaged();
-    const found = this.probe(hash);
+    if (this.pairs) {
+      // The common case on its own: a set of pairs of small codes (edges, paths).
+      const tuple = this.tuple;
+      const a = tuple[0]!;
+      const b = tuple[1]!;
+      if (isSmallCode(a) && isSmallCode(b)) {
+        const row = this.size;
+        if (!this.table.addPair(a, b, row)) return -1;
+        if (row === this.capacity) this.grow();
+        const data = this.data;
+        data[row * 2] = a;
+        data[row * 2 + 1] = b;
+        this.size = row + 1;
+        const indexes = this.indexes;
+        for (let i = 0; i < indexes.length; i++) indexes[i]!.add(row);
+        return row;
+      }
+    }
+    return this.insertStaged();
+  }
+
+  private insertStaged(): number {
+    if (this.narrow && !this.stagedIsSmall()) this.widen();
+    const row = this.size;
+    if (this.lattice.length === 0 && this.keyIndices === null) {
+      if (!this.table.add(this.tuple, row)) return -1;
+      this.append(row);
+      return row;
+    }
+    const found = this.table.find(this.tuple);
     if (found >= 0) {
       if (this.keyIndices !== null && !this.samePlain(found)) this.keyViolation(found);
       return this.lattice.length === 0 ? -1 : this.mergeInto(found);
     }
     if (this.lattice.length > 0 && this.stagedIsBottom()) return -1;
-    return this.append(hash, -found - 1);
+    this.table.insertAt(~found, row, this.tuple);
+    this.append(row);
+    return row;
   }
 
   /** Adds the staged tuple replacing any lattice values instead of merging (an upsert). */
@@ -174,122 +199,6 @@ export class Relation {
     const row = this.find();
     if (row >= 0) this.removeRow(row);
     return this.insert();
-  }
-
-  /**
-   * The common case on its own: a set of pairs of int32 codes (edges, paths), no lattice
-   * column, no declared key. One probe over packed slots; the same table layout as above.
-   */
-  private insertPair(): number {
-    const tuple = this.tuple;
-    const a = tuple[0]!;
-    const b = tuple[1]!;
-    if ((a | 0) !== a || (b | 0) !== b) {
-      this.pairSet = false;
-      return this.insert();
-    }
-    const hash = finishHash(Math.imul(Math.imul(HASH_SEED ^ a, 0x9e3779b1) ^ b, 0x9e3779b1));
-    const slots = this.slots;
-    const mask = this.mask;
-    let slot = hash & mask;
-    for (;;) {
-      const base = slot * 3;
-      if (slots[base] === 0) break;
-      if (slots[base + 1] === a && slots[base + 2] === b) return -1;
-      slot = (slot + 1) & mask;
-    }
-    const row = this.size;
-    if (row === this.capacity) this.grow();
-    this.data[row * 2] = a;
-    this.data[row * 2 + 1] = b;
-    this.size = row + 1;
-    const base = slot * 3;
-    slots[base] = row + 1;
-    slots[base + 1] = a;
-    slots[base + 2] = b;
-    if (this.size * 3 > mask * 2) this.resizeSlots((mask + 1) * 2);
-    const indexes = this.indexes;
-    for (let i = 0; i < indexes.length; i++) indexes[i]!.add(row);
-    if (this.tracking) this.pushNext(row);
-    return row;
-  }
-
-  private hashStaged(): number {
-    const tuple = this.tuple;
-    let hash = HASH_SEED;
-    if (this.packed) {
-      for (let i = 0; i < this.width; i++) hash = mixCode(hash, tuple[i]!);
-    } else {
-      const unique = this.unique;
-      for (let i = 0; i < unique.length; i++) hash = mixCode(hash, tuple[unique[i]!]!);
-    }
-    return finishHash(hash);
-  }
-
-  /** The hash of a stored row's unique columns. */
-  private hashRow(row: number): number {
-    const data = this.data;
-    const unique = this.unique;
-    const offset = row * this.width;
-    let hash = HASH_SEED;
-    for (let i = 0; i < unique.length; i++) hash = mixCode(hash, data[offset + unique[i]!]!);
-    return finishHash(hash);
-  }
-
-  /** The hash of the entry in a slot. */
-  private slotHash(slot: number): number {
-    if (!this.packed) return this.slots[slot * 2 + 1]!;
-    const slots = this.slots;
-    const base = slot * this.stride + 1;
-    let hash = HASH_SEED;
-    for (let i = 0; i < this.width; i++) hash = mixCode(hash, slots[base + i]!);
-    return finishHash(hash);
-  }
-
-  /** The row holding the staged key, or -(slot + 1) for the empty slot where it would go. */
-  private probe(hash: number): number {
-    const slots = this.slots;
-    const mask = this.mask;
-    const tuple = this.tuple;
-    let slot = hash & mask;
-    if (this.packed) {
-      const stride = this.stride;
-      const width = this.width;
-      for (;;) {
-        const base = slot * stride;
-        const entry = slots[base]!;
-        if (entry === 0) return -slot - 1;
-        let same = true;
-        for (let i = 0; i < width; i++) {
-          if (slots[base + 1 + i] !== tuple[i]) {
-            same = false;
-            break;
-          }
-        }
-        if (same) return entry - 1;
-        slot = (slot + 1) & mask;
-      }
-    }
-    const unique = this.unique;
-    for (;;) {
-      const entry = slots[slot << 1]!;
-      if (entry === 0) return -slot - 1;
-      if (slots[(slot << 1) + 1] === hash) {
-        const row = entry - 1;
-        const data = this.data;
-        const offset = row * this.width;
-        let same = true;
-        for (let i = 0; i < unique.length; i++) {
-          const column = unique[i]!;
-          if (data[offset + column] !== tuple[column]) {
-            same = false;
-            break;
-          }
-        }
-        if (same) return row;
-      }
-      slot = (slot + 1) & mask;
-    }
   }
 
   /** The row equal to the staged tuple in every column (lattice values by lattice equality), or -1. */
@@ -305,6 +214,7 @@ export class Relation {
 
   /** Whether inserting the staged tuple would change the relation (nothing is written). */
   wouldChange(): boolean {
+    if (this.lattice.length === 0 && this.keyIndices === null) return !this.table.has(this.tuple);
     const row = this.find();
     if (row < 0) return this.lattice.length === 0 || !this.stagedIsBottom();
     if (this.keyIndices !== null && !this.samePlain(row)) return true;
@@ -329,6 +239,11 @@ export class Relation {
     return true;
   }
 
+  private stagedIsSmall(): boolean {
+    for (let i = 0; i < this.width; i++) if (!isSmallCode(this.tuple[i]!)) return false;
+    return true;
+  }
+
   private mergeInto(row: number): number {
     let changed = false;
     for (let i = 0; i < this.latticeOps.length; i++) {
@@ -348,91 +263,38 @@ export class Relation {
     return row;
   }
 
-  /** Stores the staged tuple as a new row; `slot` is the free slot its probe ended on. */
-  private append(hash: number, slot: number): number {
-    if (this.packed && !this.stagedFitsPacked()) {
-      this.unpack();
-      slot = -this.probe(hash) - 1;
-    }
-    const row = this.size;
+  /** Stores the staged tuple as row `row` (= size), already placed in the unique table. */
+  private append(row: number): void {
     if (row === this.capacity) this.grow();
     const width = this.width;
     const offset = row * width;
-    for (let i = 0; i < width; i++) this.data[offset + i] = this.tuple[i]!;
+    const data = this.data;
+    for (let i = 0; i < width; i++) data[offset + i] = this.tuple[i]!;
     for (let i = 0; i < this.lattice.length; i++) this.lattice[i]![row] = this.values[i];
-    if (!this.packed) this.rowHashes[row] = hash;
     this.size = row + 1;
-    const slots = this.slots;
-    const base = slot * this.stride;
-    slots[base] = row + 1;
-    if (this.packed) {
-      for (let i = 0; i < width; i++) slots[base + 1 + i] = this.tuple[i]!;
-    } else {
-      slots[base + 1] = hash;
-    }
-    if (this.size * 3 > this.mask * 2) this.resizeSlots((this.mask + 1) * 2);
     const indexes = this.indexes;
     for (let i = 0; i < indexes.length; i++) indexes[i]!.add(row);
-    if (this.tracking) this.pushNext(row);
-    return row;
+    if (this.tracking && !this.rangeDelta) this.pushNext(row);
   }
 
-  /** Puts a stored row into the first free slot of its probe sequence. */
-  private place(row: number, hash: number): void {
-    const slots = this.slots;
-    const mask = this.mask;
-    const stride = this.stride;
-    let slot = hash & mask;
-    while (slots[slot * stride] !== 0) slot = (slot + 1) & mask;
-    const base = slot * stride;
-    slots[base] = row + 1;
-    if (this.packed) {
-      const offset = row * this.width;
-      for (let i = 0; i < this.width; i++) slots[base + 1 + i] = this.data[offset + i]!;
-    } else {
-      slots[base + 1] = hash;
-    }
-  }
-
-  private stagedFitsPacked(): boolean {
-    for (let i = 0; i < this.width; i++) {
-      const code = this.tuple[i]!;
-      if ((code | 0) !== code) return false;
-    }
-    return true;
-  }
-
-  /** Leaves the packed layout (a code that is no int32 arrived): rows keep their hashes from now on. */
-  private unpack(): void {
-    this.pairSet = false;
-    this.rowHashes = new Int32Array(this.capacity);
-    for (let row = 0; row < this.size; row++) this.rowHashes[row] = this.hashRow(row);
-    this.packed = false;
-    this.stride = 2;
-    this.slots = new Int32Array((this.mask + 1) * 2);
-    for (let row = 0; row < this.size; row++) this.place(row, this.rowHashes[row]!);
+  /** A code that is not small arrived: rows move to a Float64Array, the table and indexes to hashes. */
+  private widen(): void {
+    const wide = new Float64Array(this.capacity * this.width);
+    wide.set(this.data);
+    this.data = wide;
+    this.narrow = false;
+    this.pairs = false;
+    this.table.unpack();
+    for (const index of this.indexes) index.widened(this.size);
   }
 
   private grow(): void {
     const capacity = this.capacity * 2;
     this.capacity = capacity;
-    this.data = grownFloat64(this.data, capacity * this.width);
-    if (!this.packed) this.rowHashes = grownInt32(this.rowHashes, capacity);
+    this.data = resizedCodes(this.data, capacity * this.width);
     for (const index of this.indexes) index.ensureRows(capacity);
-    if (this.nextStamp.length > 0) {
-      this.nextStamp = grownInt32(this.nextStamp, capacity);
-      this.deltaStamp = grownInt32(this.deltaStamp, capacity);
-    }
+    if (this.nextStamp.length > 0) this.nextStamp = grownInt32(this.nextStamp, capacity);
     if (this.undoStamp.length > 0) this.undoStamp = grownInt32(this.undoStamp, capacity);
-  }
-
-  /** Rehashes from the old slots themselves (packed slots carry their codes; general ones their hash). */
-  private resizeSlots(slotCount: number): void {
-    const slots = new Int32Array(slotCount * this.stride);
-    if (this.packed) rehashPacked(this.slots, slots, this.width);
-    else rehashGeneral(this.slots, slots);
-    this.slots = slots;
-    this.mask = slotCount - 1;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -440,15 +302,14 @@ export class Relation {
 
   /** Removes a row; the last row moves into its place. */
   removeRow(row: number): void {
-    this.deleteSlot(this.slotOfRow(row));
+    this.table.remove(row);
     for (const index of this.indexes) index.remove(row);
     const last = this.size - 1;
     if (row !== last) {
       const width = this.width;
       this.data.copyWithin(row * width, last * width, last * width + width);
       for (const column of this.lattice) column[row] = column[last];
-      this.slots[this.slotOfRow(last) * this.stride] = row + 1;
-      if (!this.packed) this.rowHashes[row] = this.rowHashes[last]!;
+      this.table.moved(last, row);
       for (const index of this.indexes) index.move(last, row);
     }
     for (const column of this.lattice) column[last] = undefined;
@@ -458,42 +319,11 @@ export class Relation {
   /** Removes every row. */
   clear(): void {
     if (this.size === 0) return;
-    this.slots.fill(0);
+    this.table.clear();
     for (const index of this.indexes) index.clear();
     for (const column of this.lattice) column.length = 0;
     this.size = 0;
     this.undoMark = 0;
-  }
-
-  private slotOfRow(row: number): number {
-    const mask = this.mask;
-    const stride = this.stride;
-    let slot = (this.packed ? this.hashRow(row) : this.rowHashes[row]!) & mask;
-    while (this.slots[slot * stride] !== row + 1) slot = (slot + 1) & mask;
-    return slot;
-  }
-
-  /** Backward-shift deletion: later entries of the probe run move up so lookups stay correct. */
-  private deleteSlot(slot: number): void {
-    const slots = this.slots;
-    const mask = this.mask;
-    const stride = this.stride;
-    let hole = slot;
-    let probe = slot;
-    for (;;) {
-      slots[hole * stride] = 0;
-      for (;;) {
-        probe = (probe + 1) & mask;
-        if (slots[probe * stride] === 0) return;
-        const home = this.slotHash(probe) & mask;
-        const stays = hole <= probe ? hole < home && home <= probe : hole < home || home <= probe;
-        if (!stays) {
-          slots.copyWithin(hole * stride, probe * stride, probe * stride + stride);
-          hole = probe;
-          break;
-        }
-      }
-    }
   }
 
   // -------------------------------------------------------------------------------------------
@@ -504,57 +334,51 @@ export class Relation {
    * added or grown go to the next delta.
    */
   beginFixpoint(): void {
-    if (this.nextStamp.length < this.capacity) {
-      this.nextStamp = grownInt32(this.nextStamp, this.capacity);
-      this.deltaStamp = grownInt32(this.deltaStamp, this.capacity);
+    this.tracking = true;
+    if (this.rangeDelta) {
+      this.deltaStart = 0;
+      this.deltaEnd = this.size;
+      return;
     }
+    if (this.nextStamp.length < this.capacity) this.nextStamp = grownInt32(this.nextStamp, this.capacity);
     if (this.nextRows.length < 16) this.nextRows = new Int32Array(16);
     if (this.delta.length < this.size) this.delta = new Int32Array(Math.max(16, this.size));
-    this.stamp++;
-    for (let row = 0; row < this.size; row++) {
-      this.delta[row] = row;
-      this.deltaStamp[row] = this.stamp;
-    }
+    for (let row = 0; row < this.size; row++) this.delta[row] = row;
     this.deltaSize = this.size;
-    this.deltaStampValue = this.stamp;
     this.stamp++;
     this.nextSize = 0;
-    this.tracking = true;
   }
 
   /** Ends an iteration: what changed in it becomes the delta. False when nothing changed. */
   advance(): boolean {
+    if (this.rangeDelta) {
+      this.deltaStart = this.deltaEnd;
+      this.deltaEnd = this.size;
+      return this.deltaEnd > this.deltaStart;
+    }
     const finished = this.delta;
     this.delta = this.nextRows;
     this.deltaSize = this.nextSize;
     this.nextRows = finished;
     this.nextSize = 0;
-    const current = this.stamp;
-    for (let i = 0; i < this.deltaSize; i++) this.deltaStamp[this.delta[i]!] = current;
-    this.deltaStampValue = current;
     this.stamp++;
     return this.deltaSize > 0;
   }
 
   /** Whether rows changed in the iteration under way (the fixpoint goes on while any did). */
   get changed(): boolean {
-    return this.nextSize > 0;
-  }
-
-  private deltaStampValue = 0;
-
-  /** Whether a row is in the current delta (for a join that reads a delta by index). */
-  inDelta(row: number): boolean {
-    return this.deltaStamp[row] === this.deltaStampValue;
+    return this.rangeDelta ? this.size > this.deltaEnd : this.nextSize > 0;
   }
 
   endFixpoint(): void {
     this.tracking = false;
+    this.deltaStart = 0;
+    this.deltaEnd = 0;
     this.deltaSize = 0;
     this.nextSize = 0;
-    this.deltaStampValue = 0;
   }
 
+  /** Lists a changed row in the next delta, once (relations with lattice columns). */
   private pushNext(row: number): void {
     if (this.nextStamp[row] === this.stamp) return;
     this.nextStamp[row] = this.stamp;
@@ -655,36 +479,5 @@ export class Relation {
       `key violation in ${this.name}: key (${names}) is held by ${JSON.stringify(existing)} and ${JSON.stringify(incoming)}`,
       [existing, incoming],
     );
-  }
-}
-
-/** Moves every packed entry (row + 1, codes) of `from` into `to`, rehashing from the codes. */
-function rehashPacked(from: Int32Array, to: Int32Array, width: number): void {
-  const stride = width + 1;
-  const mask = to.length / stride - 1;
-  for (let base = 0; base < from.length; base += stride) {
-    const entry = from[base]!;
-    if (entry === 0) continue;
-    let hash = HASH_SEED;
-    for (let i = 1; i <= width; i++) hash = mixCode(hash, from[base + i]!);
-    let slot = finishHash(hash) & mask;
-    while (to[slot * stride] !== 0) slot = (slot + 1) & mask;
-    const target = slot * stride;
-    to[target] = entry;
-    for (let i = 1; i <= width; i++) to[target + i] = from[base + i]!;
-  }
-}
-
-/** Moves every (row + 1, hash) entry of `from` into `to`. */
-function rehashGeneral(from: Int32Array, to: Int32Array): void {
-  const mask = to.length / 2 - 1;
-  for (let base = 0; base < from.length; base += 2) {
-    const entry = from[base]!;
-    if (entry === 0) continue;
-    const hash = from[base + 1]!;
-    let slot = hash & mask;
-    while (to[slot * 2] !== 0) slot = (slot + 1) & mask;
-    to[slot * 2] = entry;
-    to[slot * 2 + 1] = hash;
   }
 }

@@ -292,7 +292,11 @@ export class PlanEmitter implements FunctionContext {
       operator.kind === "join" ? operator.keyColumns.filter((position) => computable(operator.columns[position]!)) : operator.columns.flatMap((column, position) => (computable(column) ? [position] : []));
     const indexed = operator.source === "full" ? keyPositions.filter((position) => layout.plainIndex[position]! >= 0) : [];
 
-    if (operator.source === "delta") {
+    if (operator.source === "delta" && layout.latticeIndex.every((index) => index < 0)) {
+      // Without lattice columns a delta is the range of rows the last round appended.
+      const end = this.scope.claim("deltaEnd");
+      this.body.open(`for (let ${row} = ${relation}.deltaStart, ${end} = ${relation}.deltaEnd; ${row} < ${end}; ${row}++)`);
+    } else if (operator.source === "delta") {
       const delta = this.scope.claim(`${relation}Delta`);
       const position = this.scope.claim("position");
       const end = this.scope.claim("deltaSize");

@@ -134,9 +134,7 @@ export class Tc extends ProgramNode<TcTypes> {
     const path = this.pathRelation;
     const edge = this.edgeRelation;
     const edgeByX = this.edgeByX;
-    const pathDelta = path.delta;
-    for (let position = 0, deltaSize = path.deltaSize; position < deltaSize; position++) {
-      const pathRow = pathDelta[position]!;
+    for (let pathRow = path.deltaStart, deltaEnd = path.deltaEnd; pathRow < deltaEnd; pathRow++) {
       const x = path.data[pathRow * 2]!;
       const y = path.data[pathRow * 2 + 1]!;
       edgeByX.key[0] = y;
@@ -158,9 +156,7 @@ export class Tc extends ProgramNode<TcTypes> {
   private reach1DeltaPath(): void {
     const path = this.pathRelation;
     const reach = this.reachRelation;
-    const pathDelta = path.delta;
-    for (let position = 0, deltaSize = path.deltaSize; position < deltaSize; position++) {
-      const pathRow = pathDelta[position]!;
+    for (let pathRow = path.deltaStart, deltaEnd = path.deltaEnd; pathRow < deltaEnd; pathRow++) {
       const x = path.data[pathRow * 2]!;
       const y = path.data[pathRow * 2 + 1]!;
       reach.tuple[0] = x;
