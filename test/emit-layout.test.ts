@@ -174,13 +174,17 @@ describe("expression pieces", () => {
     const random = seeded(7);
     const samples = Array.from({ length: 1500 }, () => randomTree(random, 4)).filter((node) => build(node).text.length < 100);
     expect(samples.length).toBeGreaterThan(600);
-    const statements = samples.map((node) => `x = ${build(node).text};`);
+    // Each expression, and its negation as a filter writes it (ExpressionEmitter.negated).
+    const statements = samples.flatMap((node) => [`x = ${build(node).text};`, `x = ${prefix("!", build(node)).text};`]);
     expect(await changedByPrettier(statements)).toEqual([]);
     for (const node of samples) {
-      const ours = new Function("a", "b", "c", `return ${build(node).text};`);
-      const theirs = new Function("a", "b", "c", `return ${reference(node)};`);
+      const ours = new Function("a", "b", "c", `return [${build(node).text}, ${prefix("!", build(node)).text}];`);
+      const theirs = new Function("a", "b", "c", `return [${reference(node)}, !${reference(node)}];`);
       for (const [a, b, c] of [[1, 2, 3], [0, -4, 7], [5, 5, -1], [true, 0, 2]] as const) {
-        expect(Object.is(ours(a, b, c), theirs(a, b, c)), build(node).text).toBe(true);
+        const [value, negation] = ours(a, b, c);
+        const [expected, expectedNegation] = theirs(a, b, c);
+        expect(Object.is(value, expected), build(node).text).toBe(true);
+        expect(negation, prefix("!", build(node)).text).toBe(expectedNegation);
       }
     }
   });

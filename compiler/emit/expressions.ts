@@ -76,6 +76,14 @@ export class ExpressionEmitter {
     return code.text.startsWith("(") && code.text.endsWith(")") ? `(${code.text})` : code.text;
   }
 
+  /**
+   * The negated condition, `!(x + 1 >= y)`, `!matches(s, "^a")`, `!!b`, as prettier prints it:
+   * what a filter rejects on, with no layout doubt (unlike `!${wrap(predicate)}`).
+   */
+  negated(expression: IrExpression): string {
+    return this.bare(prefix("!", this.plainCode(expression)));
+  }
+
   /** The code of the expression's value in a plain column of code kind `kind`. */
   code(expression: IrExpression, kind: CodeKind): string {
     const code = this.codeOf(expression, kind);

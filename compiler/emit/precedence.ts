@@ -64,11 +64,6 @@ export function conditional(test: Code, whenTrue: string, whenFalse: string): Co
   return { text: `${parenthesized ? `(${test.text})` : test.text} ? ${whenTrue} : ${whenFalse}`, form: "conditional" };
 }
 
-/** The code as it reads inside parentheses of its own: `(a + b)`, `(c ? 1 : 0)`; a primary as is. */
-export function parenthesized(code: Code): string {
-  return code.form === "primary" ? code.text : `(${code.text})`;
-}
-
 function operand(parent: BinaryOperator, child: Code, side: "left" | "right"): string {
   switch (child.form) {
     case "primary":
