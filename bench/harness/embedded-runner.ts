@@ -2,11 +2,14 @@
 // driven in process, as a service embedding it would. Run by the harness as
 //   node --import tsx bench/harness/embedded-runner.ts batch MODULE.ts FACTS_DIR
 //   node --import tsx bench/harness/embedded-runner.ts kvs MODULE.ts TICKS
+//   node --import tsx bench/harness/embedded-runner.ts growth MODULE.ts TICKS
 // Out: one JSON line on stdout. batch: `{"seconds", "counts", "peakKibibytes"}`, where seconds
 // covers reading the facts, pushing them, running ticks until nothing is pending and reading
 // the outputs (the module's import and construction are the one-off "compiled once" part and
 // are not timed). kvs: `{"ticks", "seconds", "ticksPerSecond", "acks", "peakKibibytes"}` for
-// one put per tick. Exit 3 with a message on stderr when the module's API cannot be driven.
+// one put per tick; growth: `{"ticks", "window", "firstTicksPerSecond", "lastTicksPerSecond",
+// "acks", "peakKibibytes"}` for one link per tick (see growth()). Exit 3 with a message on
+// stderr when the module's API cannot be driven.
 // The module's API is reached only through embedded-api.ts, so a change of the generated
 // class's shape is fixed in one place.
 
@@ -60,10 +63,35 @@ function keyValueStore(program: EmbeddedProgram, ticks: number) {
   return { ticks, seconds, ticksPerSecond: ticks / seconds, acks };
 }
 
+/**
+ * One link per tick, node i under node i / 2 (bench/programs/reach.hydro); the rate of the
+ * first and of the last window of ticks, to see whether a tick's cost grows with the state.
+ */
+function growth(program: EmbeddedProgram, ticks: number) {
+  const window = Math.min(1000, Math.floor(ticks / 2));
+  let acks = 0;
+  let windowStart = process.hrtime.bigint();
+  let firstTicksPerSecond = 0;
+  let lastTicksPerSecond = 0;
+  for (let child = 1; child <= ticks; child++) {
+    if (child === ticks - window + 1) windowStart = process.hrtime.bigint();
+    program.push("link", [[child >> 1, child]]);
+    const outputs = program.tick();
+    const linked = outputs.get("linked");
+    if (linked && linked.length === 1 && linked[0]![0] === child) acks++;
+    if (child === window || child === ticks) {
+      const rate = window / (Number(process.hrtime.bigint() - windowStart) / 1e9);
+      if (child === window) firstTicksPerSecond = rate;
+      else lastTicksPerSecond = rate;
+    }
+  }
+  return { ticks, window, firstTicksPerSecond, lastTicksPerSecond, acks };
+}
+
 async function main(): Promise<number> {
   const [mode, modulePath, argument] = process.argv.slice(2);
-  if ((mode !== "batch" && mode !== "kvs") || !modulePath || !argument) {
-    process.stderr.write("usage: embedded-runner.ts batch MODULE.ts FACTS_DIR | kvs MODULE.ts TICKS\n");
+  if ((mode !== "batch" && mode !== "kvs" && mode !== "growth") || !modulePath || !argument) {
+    process.stderr.write("usage: embedded-runner.ts batch MODULE.ts FACTS_DIR | kvs MODULE.ts TICKS | growth MODULE.ts TICKS\n");
     return 2;
   }
   const module = (await import(pathToFileURL(resolve(modulePath)).href)) as Record<string, unknown>;
@@ -72,7 +100,8 @@ async function main(): Promise<number> {
     process.stderr.write(`embedded API not usable: ${adapted.unsupported}\n`);
     return 3;
   }
-  const result = mode === "batch" ? batch(adapted.program, argument) : keyValueStore(adapted.program, Number(argument));
+  const result =
+    mode === "batch" ? batch(adapted.program, argument) : mode === "kvs" ? keyValueStore(adapted.program, Number(argument)) : growth(adapted.program, Number(argument));
   process.stdout.write(JSON.stringify({ ...result, peakKibibytes: process.resourceUsage().maxRSS }) + "\n");
   return 0;
 }

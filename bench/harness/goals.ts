@@ -38,6 +38,15 @@ export interface KvsResult {
   readonly reason?: string;
 }
 
+export interface GrowthResult {
+  readonly firstTicksPerSecond: number | null;
+  readonly lastTicksPerSecond: number | null;
+  readonly ticks?: number;
+  /** Ticks in each of the two windows compared. */
+  readonly window?: number;
+  readonly reason?: string;
+}
+
 export interface CompileResult {
   readonly rules: number;
   readonly checkSeconds: number | null;
@@ -59,6 +68,8 @@ export const GOALS = {
   joinVersusHand: 1.0,
   memoryVersusHand: 1.5,
   kvsTicksPerSecond: 50_000,
+  /** The growing service's last window of ticks at least this fraction of its first's rate. */
+  growthLastVersusFirst: 0.5,
   compileSeconds: 2,
 } as const;
 
@@ -145,6 +156,7 @@ export function evaluateGoals(input: {
   readonly workloads: readonly WorkloadResult[];
   readonly fullSizesRun: boolean;
   readonly kvs: KvsResult | null;
+  readonly growth?: GrowthResult | null;
   readonly compile: CompileResult | null;
 }): Goal[] {
   const goals: Goal[] = [];
@@ -162,6 +174,19 @@ export function evaluateGoals(input: {
       goal: kvsGoal,
       measured: `${formatCount(input.kvs.ticksPerSecond)} ticks/s${input.kvs.ticks ? ` over ${formatCount(input.kvs.ticks)} ticks` : ""}`,
       status: input.kvs.ticksPerSecond >= GOALS.kvsTicksPerSecond ? "met" : "not met",
+    });
+  }
+
+  const growthGoal = `growing service: its last ticks ≥ ${GOALS.growthLastVersusFirst}× as fast as its first (per-tick work independent of unchanged state)`;
+  const growth = input.growth ?? null;
+  if (!growth) goals.push(notMeasured(growthGoal, "not selected"));
+  else if (growth.firstTicksPerSecond == null || growth.lastTicksPerSecond == null) goals.push(notMeasured(growthGoal, growth.reason ?? "no figure"));
+  else {
+    const ratio = growth.lastTicksPerSecond / growth.firstTicksPerSecond;
+    goals.push({
+      goal: growthGoal,
+      measured: `${formatCount(growth.firstTicksPerSecond)} → ${formatCount(growth.lastTicksPerSecond)} ticks/s (first and last ${formatCount(growth.window ?? 0)} of ${formatCount(growth.ticks ?? 0)} ticks: ${ratio.toFixed(2)}×)`,
+      status: ratio >= GOALS.growthLastVersusFirst ? "met" : "not met",
     });
   }
 

@@ -13,8 +13,8 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { measureCompileTime } from "./compile-time.ts";
 import { enginesFor } from "./engines.ts";
-import { evaluateGoals, type CompileResult, type EngineResult, type KvsResult, type WorkloadResult } from "./goals.ts";
-import { measureKeyValueStore } from "./kvs-throughput.ts";
+import { evaluateGoals, type CompileResult, type EngineResult, type GrowthResult, type KvsResult, type WorkloadResult } from "./goals.ts";
+import { measureGrowth, measureKeyValueStore } from "./kvs-throughput.ts";
 import { describeMemoryMethod } from "./measure.ts";
 import { parseOptions, USAGE } from "./options.ts";
 import { buildSouffle, compilePrograms, ensureData, souffleOnPath } from "./prepare.ts";
@@ -70,7 +70,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   mkdirSync(join(REPOSITORY_ROOT, "bench", "out"), { recursive: true });
 
   const programs = [...new Set(workloads.map((workload) => workload.program))];
-  if (options.only.includes("kvs")) programs.push("kvs");
+  if (options.only.includes("kvs")) programs.push("kvs", "reach");
   progress(`compiling ${programs.join(", ")} with hydro compile for the embedded engine (once, not timed)`);
   const { modules: compiledModules, notes: compileNotes } = compilePrograms(REPOSITORY_ROOT, programs);
   const souffle = buildSouffle(
@@ -127,12 +127,23 @@ export async function main(argv: readonly string[]): Promise<number> {
       progress,
     });
   }
+  let growth: GrowthResult | null = null;
+  if (options.only.includes("kvs")) {
+    growth = await measureGrowth({
+      repositoryRoot: REPOSITORY_ROOT,
+      compiled: compiledModules.get("reach"),
+      ticks: options.quick ? 5_000 : 20_000,
+      runs: options.runs,
+      timeoutSeconds: options.timeoutSeconds,
+      progress,
+    });
+  }
   let compile: CompileResult | null = null;
   if (options.only.includes("rules1000")) {
     compile = await measureCompileTime({ repositoryRoot: REPOSITORY_ROOT, runs: options.runs, timeoutSeconds: options.timeoutSeconds, progress });
   }
 
-  const goals = evaluateGoals({ workloads: results, fullSizesRun: !options.quick, kvs, compile });
+  const goals = evaluateGoals({ workloads: results, fullSizesRun: !options.quick, kvs, growth, compile });
   const { table, notes } = formatResultsTable(results);
   const cpu = cpus();
   // The benchmark itself keeps about one core busy; more than that is someone else's work.
@@ -157,6 +168,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (souffle.problems.length > 0) lines.push(...souffle.problems, "");
   if (compileNotes.length > 0) lines.push(...compileNotes, "");
   if (kvs) lines.push(`KVS service (bench/programs/kvs.hydro, embedded API, one put per tick): ${kvs.ticksPerSecond == null ? `not measured: ${kvs.reason}` : `${Math.round(kvs.ticksPerSecond)} ticks/s`}`);
+  if (growth) {
+    const rate = (value: number | null) => (value == null ? "–" : `${Math.round(value)}`);
+    lines.push(
+      `growing service (bench/programs/reach.hydro, embedded API, one link per tick): ${growth.firstTicksPerSecond == null ? `not measured: ${growth.reason}` : `first ${growth.window} ticks ${rate(growth.firstTicksPerSecond)} ticks/s, last ${growth.window} of ${growth.ticks} ${rate(growth.lastTicksPerSecond)} ticks/s`}`,
+    );
+  }
   if (compile) {
     const show = (seconds: number | null, note?: string) => (seconds == null ? `not measured (${note})` : `${seconds.toFixed(3)} s${note ? ` (${note})` : ""}`);
     lines.push(`generated ${compile.rules}-rule program (bench/out/rules1000.hydro): hydro check ${show(compile.checkSeconds, compile.checkNote)}, hydro compile ${show(compile.compileSeconds, compile.compileNote)}`);
@@ -167,7 +184,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   writeFileSync(
     join(REPOSITORY_ROOT, "bench", "out", "last-run.json"),
-    JSON.stringify({ date: new Date().toISOString(), commit: gitCommit(), options, souffle: souffleOnPath(), results, kvs, compile, goals }, null, 2) + "\n",
+    JSON.stringify({ date: new Date().toISOString(), commit: gitCommit(), options, souffle: souffleOnPath(), results, kvs, growth, compile, goals }, null, 2) + "\n",
   );
   return wrongHydro ? 1 : 0;
 }
