@@ -63,6 +63,22 @@ describe("generated modules in prettier's layout", () => {
     expect(await prettier.format(text, PRETTIER_OPTIONS)).toBe(text);
   });
 
+  it("break long `for` heads, fields and calls themselves when the program's names are long", async () => {
+    const text = generateProgram(60)
+      .text.replace(/\br(\d+)/g, "relation_with_a_rather_long_name_$1")
+      .replace(/\bfan(\d+)/g, "fan_out_of_a_rather_long_named_relation_$1")
+      .replace(/\bedge\b/g, "edge_of_the_graph_we_walk");
+    const ir = compileText(text, "/virtual/long_names.hydro");
+    const pieces = layoutPieces(emitLayout(ir));
+    const units = pieces.filter((piece) => piece.unit !== null);
+    // Only `let a = …, b = …` heads of delta loops are still too long to be laid out here.
+    expect(pieces.filter((piece) => piece.format).length).toBeLessThan(units.length / 8);
+    const module = await emitTypeScript(ir);
+    expect(module).toMatch(/\n {6}for \(\n {8}let edgeOfTheGraphWeWalkRow = edgeOfTheGraphWeWalkByX\.find\(\);\n/);
+    expect(module).toContain('this.relation(\n    "fan_out_of_a_rather_long_named_relation_1",\n  );');
+    expect(await prettier.format(emitUnformatted(ir), PRETTIER_OPTIONS)).toBe(module);
+  });
+
   it("hand a doubtful or too long unit to prettier alone, and skip prettier with format: false", async () => {
     const program = [
       "input a(s: string, n: int);",

@@ -168,8 +168,11 @@ export function layoutCall(callee: string, args: readonly CallArgument[], option
   const texts = args.map((arg) => ("code" in arg ? arg.code : printer.flat(arg.data, PRINT_WIDTH)));
   const flat = texts.every((text) => text !== null) ? `${options.head}${callee}(${texts.join(", ")})${options.tail}` : null;
   if (flat !== null && options.indent + flat.length <= PRINT_WIDTH) return { lines: [flat], exact: printer.exact };
+  // prettier hugs a last object or array argument, and may break after the `=` of a head that
+  // leaves the call too little room: both are left to it.
   const last = args[args.length - 1];
   if (last !== undefined && "data" in last && typeof last.data === "object" && last.data !== null) printer.exact = false;
+  if (options.indent + options.head.length + callee.length + 1 > PRINT_WIDTH - 10) printer.exact = false;
   printer.lines.push(`${options.head}${callee}(`);
   for (const arg of args) {
     if ("code" in arg) printer.lines.push(`  ${arg.code},`);

@@ -95,8 +95,8 @@ export function writeProgram(writer: CodeWriter, program: IrProgram, module: Mod
   module.writeUnit(writer, false, () => writer.line(`export default ${className};`));
 }
 
-/** A field's initializer: code, or a call laid out by layoutCall. */
-type FieldInit = string | { readonly callee: string; readonly args: readonly CallArgument[] };
+/** A field's initializer: a call, laid out by layoutCall. */
+type FieldInit = { readonly callee: string; readonly args: readonly CallArgument[] };
 
 /** The class fields: relations, indexes, deferred buffers, outboxes, aggregation states. */
 class Members implements ClassMembers {
@@ -119,7 +119,7 @@ class Members implements ClassMembers {
   }
 
   relation(name: string): string {
-    return this.field(`relation ${name}`, 0, () => ({ wanted: `${baseName(name)}Relation`, init: `this.relation(${stringLiteral(name)})` }));
+    return this.field(`relation ${name}`, 0, () => ({ wanted: `${baseName(name)}Relation`, init: { callee: "this.relation", args: [{ data: name }] } }));
   }
 
   index(name: string, plainColumns: readonly number[]): string {
@@ -128,13 +128,13 @@ class Members implements ClassMembers {
       const collection = this.collection(name);
       const plainNames = collection.columns.filter((column) => !column.lattice).map((column) => column.name);
       const wanted = `${baseName(name)}By${plainColumns.map((column) => pascalCase(plainNames[column] ?? String(column))).join("")}`;
-      return { wanted, init: `${relation}.index([${plainColumns.join(", ")}])` };
+      return { wanted, init: { callee: `${relation}.index`, args: [{ data: plainColumns }] } };
     });
   }
 
   sinkTarget(sink: SinkKind, name: string): string {
     const buffer = (suffix: string, method: string) =>
-      this.field(`${sink} ${name}`, 2, () => ({ wanted: `${baseName(name)}${suffix}`, init: `this.${method}(${stringLiteral(name)})` }));
+      this.field(`${sink} ${name}`, 2, () => ({ wanted: `${baseName(name)}${suffix}`, init: { callee: `this.${method}`, args: [{ data: name }] } }));
     switch (sink) {
       case "merge":
         return this.relation(name);
@@ -174,10 +174,6 @@ class Members implements ClassMembers {
     for (const field of ordered) {
       this.module.writeUnit(writer, true, () => {
         const head = `private readonly ${field.name} = `;
-        if (typeof field.init === "string") {
-          writer.line(`${head}${field.init};`);
-          return;
-        }
         const { lines, exact } = layoutCall(field.init.callee, field.init.args, { indent: 2, head, tail: ";" });
         for (const line of lines) writer.line(line);
         if (!exact) this.module.doubtLayout();

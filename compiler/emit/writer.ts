@@ -54,7 +54,15 @@ export class CodeWriter {
   }
 
   open(head: string): this {
-    this.line(`${head} {`);
+    const clauses = "  ".repeat(this.depth).length + head.length + 2 > PRINT_WIDTH ? forClauses(head) : null;
+    if (clauses === null) {
+      this.line(`${head} {`);
+    } else {
+      // prettier's layout of a `for` head too long for its line: one clause per line.
+      this.line("for (");
+      clauses.forEach((clause, i) => this.line(`  ${clause}${i < 2 ? ";" : ""}`));
+      this.line(") {");
+    }
     this.opened.push(this.lines.length - 1);
     this.depth++;
     return this;
@@ -148,6 +156,30 @@ export class CodeWriter {
     this.lines.pop();
     this.owners.pop();
   }
+}
+
+/** The three clauses of `for (init; test; update)`, or null for any other head. */
+function forClauses(head: string): [string, string, string] | null {
+  if (!head.startsWith("for (") || !head.endsWith(")")) return null;
+  const inner = head.slice(5, -1);
+  const clauses: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < inner.length; i++) {
+    const char = inner[i]!;
+    if (char === '"' || char === "'") {
+      for (i++; i < inner.length && inner[i] !== char; i++) if (inner[i] === "\\") i++;
+    } else if (char === "(" || char === "[" || char === "{") {
+      depth++;
+    } else if (char === ")" || char === "]" || char === "}") {
+      depth--;
+    } else if (char === ";" && depth === 0) {
+      clauses.push(inner.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  clauses.push(inner.slice(start).trim());
+  return clauses.length === 3 && clauses.every((clause) => clause !== "") ? [clauses[0]!, clauses[1]!, clauses[2]!] : null;
 }
 
 const RESERVED = new Set(
