@@ -26,7 +26,7 @@ export function planProgram(
   stratification: Pick<Stratification, "strata" | "ruleStrata">,
 ): IrProgram {
   const collections = new Map(program.collections.map((collection) => [collection.name, collection]));
-  const growing = incrementalCollections(program, collections);
+  const growing = incrementalCollections(program, collections, stratification);
   const rules = program.rules.map((rule, position): IrRule => {
     const stratum = stratification.ruleStrata[position] ?? 0;
     const planner = new RulePlanner(rule, collections);
@@ -66,27 +66,39 @@ export function planProgram(
  * at the last committed tick derive, and a derivation new in this tick uses at least one row
  * added since (rows that disappeared, like last tick's scratch rows, derive nothing new through
  * a monotone rule): one plan per positive atom, that atom read `since`, finds them all. The
- * runtime still checks before each tick that the rows those plans read only grew (a lattice
- * value grown in place, or a new row moved into an old position, would hide a change) and
- * otherwise evaluates the stratum in full.
+ * runtime still checks before the stratum runs that the rows those plans read only grew (a
+ * lattice value grown in place, or a new row moved into an old position, would hide a change)
+ * and otherwise evaluates the stratum in full; a rule reading lattice values computed in its
+ * own stratum, which could grow after that check, is never incremental.
  */
-function incrementalCollections(program: CheckedProgram, collections: ReadonlyMap<string, IrCollection>): Set<string> {
+function incrementalCollections(
+  program: CheckedProgram,
+  collections: ReadonlyMap<string, IrCollection>,
+  stratification: Pick<Stratification, "strata" | "ruleStrata">,
+): Set<string> {
   const growing = new Set(
     program.collections
       .filter((collection) => collection.kind === "table" && collection.key === null && collection.columns.every((column) => !column.lattice))
       .map((collection) => collection.name),
   );
-  for (const rule of program.rules) {
-    if (!growing.has(rule.head)) continue;
+  program.rules.forEach((rule, position) => {
+    if (!growing.has(rule.head)) return;
+    // A lattice value of the rule's own stratum may grow in place while the stratum runs, after
+    // the runtime checked that nothing grew in place: such a rule must read everything.
+    const stratum = new Set(stratification.strata[stratification.ruleStrata[position] ?? 0]?.collections ?? []);
+    const readsGrowingValues = rule.atoms.some(
+      (atom) => !atom.negated && stratum.has(atom.collection) && collections.get(atom.collection)?.columns.some((column) => column.lattice) === true,
+    );
     const monotone =
       rule.operator === "<+" ||
       (rule.operator === "<=" &&
         rule.aggregates.length === 0 &&
         rule.atoms.every((atom) => !atom.negated) &&
         positiveAtoms(rule).length > 0 &&
-        nondeterministicCalls(rule).length === 0);
+        nondeterministicCalls(rule).length === 0 &&
+        !readsGrowingValues);
     if (!monotone) growing.delete(rule.head);
-  }
+  });
   for (const name of growing) if (!collections.has(name)) growing.delete(name);
   return growing;
 }

@@ -307,6 +307,7 @@ export abstract class ProgramNode<T extends ProgramTypes = ProgramTypes> {
       const decoded = decodeTuple(columnTypes(collection), wireTupleOf(message));
       if (decoded.ok) this.enqueue(message.channel, [decoded.value]);
     }
+    for (const relation of this.relationList) relation.commitTick();
     this.pendingWork = this.deferred.wouldChange();
     const result = { tick, outputs, sent } as unknown as TickSuccess<T>;
     this.notify(result);

@@ -69,6 +69,16 @@ export class Relation {
   /** A set of pairs (two plain columns, no lattice column, no declared key) while packed: insert() probes inline. */
   private pairs: boolean;
 
+  /**
+   * Incremental strata: rows at positions from `stableSize` on were added since the last
+   * committed tick (commitTick). `stable` is false once that stopped being the whole change: a
+   * row present then changed in place (a lattice value grew) or a new row moved below
+   * `stableSize`. Rows that disappeared need no note: through a monotone rule they derive
+   * nothing new. Emptying the relation (a per-tick one, each tick) makes every row new again.
+   */
+  stableSize = 0;
+  stable = true;
+
   // Semi-naive evaluation. Without lattice columns a relation changes only by new rows, which
   // are appended: its delta is the range of rows deltaStart..deltaEnd-1, and the next delta
   // is every row from deltaEnd on. With lattice columns a row also changes when its value
@@ -259,6 +269,7 @@ export class Relation {
       }
     }
     if (!changed) return -1;
+    if (row < this.stableSize) this.stable = false;
     if (this.tracking) this.pushNext(row);
     return row;
   }
@@ -305,6 +316,8 @@ export class Relation {
     this.table.remove(row);
     for (const index of this.indexes) index.remove(row);
     const last = this.size - 1;
+    if (row !== last && last >= this.stableSize && row < this.stableSize) this.stable = false;
+    if (last < this.stableSize) this.stableSize = last;
     if (row !== last) {
       const width = this.width;
       this.data.copyWithin(row * width, last * width, last * width + width);
@@ -318,6 +331,8 @@ export class Relation {
 
   /** Removes every row. */
   clear(): void {
+    this.stableSize = 0;
+    this.stable = true;
     if (this.size === 0) return;
     this.table.clear();
     for (const index of this.indexes) index.clear();
@@ -330,21 +345,23 @@ export class Relation {
   // Semi-naive deltas
 
   /**
-   * Starts a semi-naive fixpoint: the first delta is every row present, and from now on rows
-   * added or grown go to the next delta.
+   * Starts a semi-naive fixpoint: the first delta is every row present (none when
+   * `incremental`: an incremental first round reads the rows added since the last tick
+   * itself), and from now on rows added or grown go to the next delta.
    */
-  beginFixpoint(): void {
+  beginFixpoint(incremental = false): void {
     this.tracking = true;
+    const first = incremental ? this.size : 0;
     if (this.rangeDelta) {
-      this.deltaStart = 0;
+      this.deltaStart = first;
       this.deltaEnd = this.size;
       return;
     }
     if (this.nextStamp.length < this.capacity) this.nextStamp = grownInt32(this.nextStamp, this.capacity);
     if (this.nextRows.length < 16) this.nextRows = new Int32Array(16);
-    if (this.delta.length < this.size) this.delta = new Int32Array(Math.max(16, this.size));
-    for (let row = 0; row < this.size; row++) this.delta[row] = row;
-    this.deltaSize = this.size;
+    if (this.delta.length < this.size - first) this.delta = new Int32Array(Math.max(16, this.size - first));
+    for (let row = first; row < this.size; row++) this.delta[row - first] = row;
+    this.deltaSize = this.size - first;
     this.stamp++;
     this.nextSize = 0;
   }
@@ -388,6 +405,12 @@ export class Relation {
 
   // -------------------------------------------------------------------------------------------
   // Atomic ticks
+
+  /** The tick committed: every row present is now old (see `stableSize`). */
+  commitTick(): void {
+    this.stableSize = this.size;
+    this.stable = true;
+  }
 
   /** Remembers the current contents as the state to return to if the tick fails. */
   beginTick(): void {

@@ -303,6 +303,10 @@ export class PlanEmitter implements FunctionContext {
       this.body.line(`const ${delta} = ${relation}.delta;`);
       this.body.open(`for (let ${position} = 0, ${end} = ${relation}.deltaSize; ${position} < ${end}; ${position}++)`);
       this.body.line(`const ${row} = ${delta}[${position}]!;`);
+    } else if (operator.source === "since") {
+      // Only the rows added since the last committed tick (an incremental stratum's first round).
+      const end = this.scope.claim(`${relation}Size`);
+      this.body.open(`for (let ${row} = ${relation}.stableSize, ${end} = ${relation}.size; ${row} < ${end}; ${row}++)`);
     } else if (indexed.length > 0) {
       const index = this.memberLocal(indexLocalName(collection, indexed), this.members.index(operator.collection, indexed.map((p) => layout.plainIndex[p]!)));
       let first = this.hoisted.get(operator);

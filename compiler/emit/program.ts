@@ -210,7 +210,8 @@ class MethodsWriter {
     const method = (rule: IrRule, plan: IrPlan): string => {
       let name = planMethods.get(plan);
       if (name === undefined) {
-        const suffix = plan.deltaAtom === null ? "" : `Delta${pascalCase(rule.atoms[plan.deltaAtom]!.collection)}`;
+        const since = rule.incrementalPlans.includes(plan);
+        const suffix = plan.deltaAtom === null ? "" : `${since ? "Since" : "Delta"}${pascalCase(rule.atoms[plan.deltaAtom]!.collection)}`;
         name = this.members.method(`${camelCase(rule.name)}${suffix}`);
         planMethods.set(plan, name);
       }
@@ -226,7 +227,9 @@ class MethodsWriter {
       stratumNames.push(name);
       strataMethods.line();
       this.module.writeUnit(strataMethods, true, () =>
-        this.writeStratum(strataMethods, name, stratum, rules, (plan) => method(rules.find((rule) => rule.plans.includes(plan))!, plan)),
+        this.writeStratum(strataMethods, name, stratum, rules, (plan) =>
+          method(rules.find((rule) => rule.plans.includes(plan) || rule.incrementalPlans.includes(plan))!, plan),
+        ),
       );
     }
     const temporal = this.program.rules.filter((rule) => rule.operator !== "<=");
@@ -234,7 +237,7 @@ class MethodsWriter {
 
     const ruleMethods = new CodeWriter(1);
     for (const rule of this.program.rules) {
-      for (const plan of rule.plans) {
+      for (const plan of [...rule.plans, ...rule.incrementalPlans]) {
         const name = planMethods.get(plan);
         if (name === undefined) continue;
         ruleMethods.line();
@@ -283,20 +286,46 @@ class MethodsWriter {
     const call = (plan: IrPlan) => `this.${method(plan)}();`;
     const own = new Set(stratum.collections);
     const recursive = rules.filter((rule) => rule.plans.length > 1 || (stratum.recursive && readsAny(rule, own)));
-    const label = `stratum ${stratum.index}${stratum.recursive ? " (recursive)" : ""}: ${stratum.collections.join(", ")}`;
+    const incremental = stratum.incremental === true && rules.some((rule) => rule.incrementalPlans.length > 0);
+    const label = `stratum ${stratum.index}${stratum.recursive ? " (recursive)" : ""}${incremental ? " (incremental)" : ""}: ${stratum.collections.join(", ")}`;
     writer.doc(label);
     writer.open(`private ${name}(): void`);
+    if (incremental) this.writeIncrementalGuard(writer, rules);
+    /**
+     * A rule's pass: `incremental` (at run time) from the rows added since the last tick through
+     * its incremental plans, or with `whenIncremental` when it has none; else with `plan`.
+     */
+    const pass = (rule: IrRule, plan: IrPlan, note: string, whenIncremental: IrPlan = plan): void => {
+      if (!incremental || (rule.incrementalPlans.length === 0 && whenIncremental === plan)) {
+        writer.line(`${call(plan)} // ${rule.name}${note}`);
+        return;
+      }
+      writer.open("if (incremental)");
+      if (rule.incrementalPlans.length === 0) writer.line(`${call(whenIncremental)} // ${rule.name}, in full`);
+      for (const since of rule.incrementalPlans) writer.line(`${call(since)} // ${rule.name}, rows of ${rule.atoms[since.deltaAtom!]!.collection} added since the last tick`);
+      writer.middle("else");
+      writer.line(`${call(plan)} // ${rule.name}${note}`);
+      writer.close();
+    };
     if (!stratum.recursive || recursive.length === 0) {
-      for (const rule of orderByDependencies(rules, own)) writer.line(`${call(rule.plans[0]!)} // ${rule.name}`);
+      for (const rule of orderByDependencies(rules, own)) pass(rule, rule.plans[0]!, "");
       writer.close();
       return;
     }
     const locals = stratum.collections.map((collection) => ({ collection, local: identifier(`${camelCase(collection)}Relation`) }));
     for (const { collection, local } of locals) writer.line(`const ${local} = ${this.members.relation(collection)};`);
-    for (const rule of rules) if (!recursive.includes(rule)) writer.line(`${call(rule.plans[0]!)} // ${rule.name}: reads nothing of this stratum`);
-    for (const { local } of locals) writer.line(`${local}.beginFixpoint();`);
-    writer.comment("First round: each rule once, its delta being everything derived so far.");
-    for (const rule of recursive) writer.line(`${call(firstRound(rule))} // ${rule.name}`);
+    for (const rule of rules) if (!recursive.includes(rule)) pass(rule, rule.plans[0]!, ": reads nothing of this stratum");
+    if (incremental) {
+      // Incrementally the first round starts from an empty delta: the incremental plans read
+      // the rows added since the last tick themselves, and the other rules read everything.
+      for (const { local } of locals) writer.line(`${local}.beginFixpoint(incremental);`);
+      writer.comment("First round: each rule once, from what was added since the last tick where it can.");
+      for (const rule of recursive) pass(rule, firstRound(rule), "", rule.plans[0]!);
+    } else {
+      for (const { local } of locals) writer.line(`${local}.beginFixpoint();`);
+      writer.comment("First round: each rule once, its delta being everything derived so far.");
+      for (const rule of recursive) writer.line(`${call(firstRound(rule))} // ${rule.name}`);
+    }
     writer.comment("Then each round joins only what the previous round added.");
     writer.open("for (;;)");
     writer.line("let changed = false;");
@@ -313,6 +342,21 @@ class MethodsWriter {
     writer.close();
     for (const { local } of locals) writer.line(`${local}.endFixpoint();`);
     writer.close();
+  }
+
+  /**
+   * `incremental`: whether every collection the incremental plans read only grew since the
+   * last committed tick (Relation.stable); if one did not, the stratum runs in full.
+   */
+  private writeIncrementalGuard(writer: CodeWriter, rules: readonly IrRule[]): void {
+    const read = new Set<string>();
+    for (const rule of rules) {
+      for (const plan of rule.incrementalPlans) {
+        for (const operator of plan.operators) if (operator.kind === "scan" || operator.kind === "join") read.add(operator.collection);
+      }
+    }
+    const checks = [...read].sort().map((collection) => `${this.members.relation(collection)}.stable`);
+    writer.line(`const incremental = ${checks.join(" && ")};`);
   }
 
   private writeFacts(writer: CodeWriter): void {

@@ -64,10 +64,11 @@ const SCHEMA: ProgramSchema = {
  * subscribe to outputs and sends. See runtime/program.ts for the API and the tick's steps.
  */
 export class Tc extends ProgramNode<TcTypes> {
+  private readonly edgeRelation = this.relation("edge");
   private readonly pathRelation = this.relation("path");
   private readonly reachRelation = this.relation("reach");
-  private readonly edgeRelation = this.relation("edge");
   private readonly edgeByX = this.edgeRelation.index([0]);
+  private readonly pathByY = this.pathRelation.index([1]);
 
   constructor(options: NodeOptions = {}) {
     super(SCHEMA, options);
@@ -81,16 +82,30 @@ export class Tc extends ProgramNode<TcTypes> {
   /** The program's facts, inserted at tick 0. */
   protected insertFacts(): void {}
 
-  /** stratum 0 (recursive): path, reach */
+  /** stratum 0 (recursive) (incremental): path, reach */
   private stratum0(): void {
+    const incremental = this.edgeRelation.stable && this.pathRelation.stable;
     const pathRelation = this.pathRelation;
     const reachRelation = this.reachRelation;
-    this.path1(); // path#1: reads nothing of this stratum
-    pathRelation.beginFixpoint();
-    reachRelation.beginFixpoint();
-    // First round: each rule once, its delta being everything derived so far.
-    this.path2DeltaPath(); // path#2
-    this.reach1DeltaPath(); // reach#1
+    if (incremental) {
+      this.path1SinceEdge(); // path#1, rows of edge added since the last tick
+    } else {
+      this.path1(); // path#1: reads nothing of this stratum
+    }
+    pathRelation.beginFixpoint(incremental);
+    reachRelation.beginFixpoint(incremental);
+    // First round: each rule once, from what was added since the last tick where it can.
+    if (incremental) {
+      this.path2SincePath(); // path#2, rows of path added since the last tick
+      this.path2SinceEdge(); // path#2, rows of edge added since the last tick
+    } else {
+      this.path2DeltaPath(); // path#2
+    }
+    if (incremental) {
+      this.reach1(); // reach#1, in full
+    } else {
+      this.reach1DeltaPath(); // reach#1
+    }
     // Then each round joins only what the previous round added.
     for (;;) {
       let changed = false;
@@ -124,6 +139,24 @@ export class Tc extends ProgramNode<TcTypes> {
   }
 
   /**
+   * path#1 (line 9): path(x, y) <= edge(x, y);
+   * plan since edge (atom 0)
+   *   scan edge[since] (x, y)
+   *   sink merge path (x, y)
+   */
+  private path1SinceEdge(): void {
+    const edge = this.edgeRelation;
+    const path = this.pathRelation;
+    for (let edgeRow = edge.stableSize, edgeSize = edge.size; edgeRow < edgeSize; edgeRow++) {
+      const x = edge.data[edgeRow * 2]!;
+      const y = edge.data[edgeRow * 2 + 1]!;
+      path.tuple[0] = x;
+      path.tuple[1] = y;
+      path.insert();
+    }
+  }
+
+  /**
    * path#2 (line 10): path(x, z) <= path(x, y), edge(y, z);
    * plan delta path (atom 0)
    *   scan path[delta] (x, y)
@@ -144,6 +177,73 @@ export class Tc extends ProgramNode<TcTypes> {
         path.tuple[1] = z;
         path.insert();
       }
+    }
+  }
+
+  /**
+   * path#2 (line 10): path(x, z) <= path(x, y), edge(y, z);
+   * plan since path (atom 0)
+   *   scan path[since] (x, y)
+   *   join edge on (x: y) → (y: z)
+   *   sink merge path (x, z)
+   */
+  private path2SincePath(): void {
+    const path = this.pathRelation;
+    const edge = this.edgeRelation;
+    const edgeByX = this.edgeByX;
+    for (let pathRow = path.stableSize, pathSize = path.size; pathRow < pathSize; pathRow++) {
+      const x = path.data[pathRow * 2]!;
+      const y = path.data[pathRow * 2 + 1]!;
+      edgeByX.key[0] = y;
+      for (let edgeRow = edgeByX.find(); edgeRow !== -1; edgeRow = edgeByX.next[edgeRow]!) {
+        const z = edge.data[edgeRow * 2 + 1]!;
+        path.tuple[0] = x;
+        path.tuple[1] = z;
+        path.insert();
+      }
+    }
+  }
+
+  /**
+   * path#2 (line 10): path(x, z) <= path(x, y), edge(y, z);
+   * plan since edge (atom 1)
+   *   scan edge[since] (y, z)
+   *   join path on (y: y) → (x: x)
+   *   sink merge path (x, z)
+   */
+  private path2SinceEdge(): void {
+    const edge = this.edgeRelation;
+    const path = this.pathRelation;
+    const pathByY = this.pathByY;
+    for (let edgeRow = edge.stableSize, edgeSize = edge.size; edgeRow < edgeSize; edgeRow++) {
+      const y = edge.data[edgeRow * 2]!;
+      const z = edge.data[edgeRow * 2 + 1]!;
+      pathByY.key[0] = y;
+      for (let pathRow = pathByY.find(); pathRow !== -1; pathRow = pathByY.next[pathRow]!) {
+        const x = path.data[pathRow * 2]!;
+        path.tuple[0] = x;
+        path.tuple[1] = z;
+        path.insert();
+      }
+    }
+  }
+
+  /**
+   * reach#1 (line 11): reach(x, y) <= path(x, y);
+   * plan
+   *   scan path (x, y)
+   *   sink merge reach (x, y)
+   */
+  private reach1(): void {
+    const path = this.pathRelation;
+    const reach = this.reachRelation;
+    const pathSize = path.size;
+    for (let pathRow = 0; pathRow < pathSize; pathRow++) {
+      const x = path.data[pathRow * 2]!;
+      const y = path.data[pathRow * 2 + 1]!;
+      reach.tuple[0] = x;
+      reach.tuple[1] = y;
+      reach.insert();
     }
   }
 
