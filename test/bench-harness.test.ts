@@ -111,8 +111,8 @@ describe("workloads", () => {
     expect(tc.map((workload) => workload.id)).toEqual(["tc chain200", "tc rand200x600", "tc chain2000", "tc rand2000x6000"]);
   });
 
-  it("runs d2ts on the small recursive workloads only", () => {
-    expect(WORKLOADS.filter((workload) => workload.d2ts).map((workload) => workload.id)).toEqual(["tc chain200", "tc rand200x600", "sg tree2d8", "sg tree2d10"]);
+  it("runs d2ts on the smallest recursive workloads only (tree2d10 takes it minutes)", () => {
+    expect(WORKLOADS.filter((workload) => workload.d2ts).map((workload) => workload.id)).toEqual(["tc chain200", "tc rand200x600", "sg tree2d8"]);
   });
 
   it("maps output names to the baselines' names", () => {
