@@ -1,25 +1,29 @@
 // A hash index of one relation on some of its columns: key → the rows holding that key.
 // In: the owning relation's row-major codes (`data`, `width`), and row events from it: a row
-// was added, removed, or moved to another position; its codes stopped being all small.
-// Out: `find()` gives the first row with the key staged in `key`, and `next[row]` the
+// was added, removed, or moved to another position. Out: `findCode(code)` (one column) or
+// `find()` (the key staged in `key`) gives the first row with the key, and `next[row]` the
 // following one (-1 ends the chain).
-// Why so shaped: generated join loops are `for (r = index.find(); r !== -1; r = index.next[r])`
-// with no allocation and no closure. The table is open addressing with linear probing over
-// (chain head + 1, word) slots, backward-shift deletion, so no tombstones. With one indexed
-// column and small codes (codes.ts) the word is the key code itself, so a probe compares inside
-// the slot and never reads a row; otherwise it is the key's hash and a probe compares the
-// head row's codes on a hash match. The index is built once, when the relation is created, and
-// maintained row by row from then on: never rebuilt per iteration or per tick. New rows go to
-// the head of their chain, so a loop walking a chain never meets a row added while it walks.
-// Chains are linked backwards too (O(1) unlinking) only once a row is first removed or moved:
-// an index of rows that only grow never pays for it.
+// Why so shaped: generated join loops are `for (r = index.findCode(y); r !== -1; r = index.next[r])`
+// with no allocation and no closure. Two layouts of the chain heads:
+// - dense, while the index has one column and every key is a small non-negative int (node
+//   ids, string ids: codes are mostly that): `heads[key]` is the first row + 1, so a probe is
+//   one array read, as in a hand-written CSR index;
+// - hashed otherwise, for good: open addressing with linear probing over (head + 1, hash)
+//   slots, backward-shift deletion (no tombstones); a probe compares the head row's codes.
+// The index is built once, when the relation is created, and maintained row by row from then
+// on: never rebuilt per iteration or per tick. New rows go to the head of their chain, so a
+// loop walking a chain never meets a row added while it walks. Chains are linked backwards too
+// (O(1) unlinking) only once a row is first removed or moved: an index of rows that only grow
+// never pays for it.
 
-import { grownInt32, hashColumns, hashInt, hashKey } from "./codes.ts";
+import { grownInt32, hashColumns, hashKey } from "./codes.ts";
 import type { RowStore } from "./tuple-table.ts";
 
 export type { RowStore };
 
 const INITIAL_SLOTS = 64;
+/** Keys below this always fit the dense layout; above, while below 4 per row of capacity. */
+const DENSE_KEYS = 1 << 16;
 
 export class HashIndex {
   /** The indexed columns, in key order. */
@@ -30,12 +34,14 @@ export class HashIndex {
   next: Int32Array;
   /** previous[row], or null until a row is first removed or moved. */
   private previous: Int32Array | null = null;
-  /** (head row + 1, word) per slot: the word is the key code when `direct`, else the key's hash. */
+  /** Whether the heads are dense (`heads[key]`) rather than hashed (`slots`). */
+  private dense: boolean;
+  /** Dense: first row + 1 of each key, 0 for none. */
+  private heads: Int32Array;
+  /** Hashed: (first row + 1, hash of the key) per slot. */
   private slots: Int32Array;
   private mask = INITIAL_SLOTS - 1;
   private used = 0;
-  /** One indexed column and small codes only (the store's data is an Int32Array). */
-  private direct: boolean;
 
   constructor(
     private readonly store: RowStore,
@@ -45,8 +51,9 @@ export class HashIndex {
     this.columns = Int32Array.from(columns);
     this.key = new Float64Array(Math.max(1, columns.length));
     this.next = new Int32Array(rowCapacity).fill(-1);
-    this.slots = new Int32Array(INITIAL_SLOTS * 2);
-    this.direct = columns.length === 1 && store.data instanceof Int32Array;
+    this.dense = columns.length === 1;
+    this.heads = new Int32Array(this.dense ? INITIAL_SLOTS : 0);
+    this.slots = new Int32Array(this.dense ? 0 : INITIAL_SLOTS * 2);
   }
 
   /** The number of distinct keys. */
@@ -54,23 +61,21 @@ export class HashIndex {
     return this.used;
   }
 
-  /** The first row whose indexed columns equal `key`, or -1. */
-  find(): number {
-    if (this.direct) {
-      const code = this.key[0]!;
-      const word = code | 0;
-      // Every stored code is an int32: another number cannot be there (-0 finds 0, as it equals it).
-      if (word !== code) return -1;
-      const slots = this.slots;
-      const mask = this.mask;
-      let slot = hashInt(word) & mask;
-      for (;;) {
-        const head = slots[slot << 1]!;
-        if (head === 0) return -1;
-        if (slots[(slot << 1) + 1] === word) return head - 1;
-        slot = (slot + 1) & mask;
-      }
+  /** The first row whose one indexed column holds `code`, or -1. */
+  findCode(code: number): number {
+    if (this.dense) {
+      const key = code | 0;
+      // Every stored key is a small non-negative int (-0 finds 0, as it equals it).
+      if (key !== code || key >>> 0 >= this.heads.length) return -1;
+      return this.heads[key]! - 1;
     }
+    this.key[0] = code;
+    return this.findHashed();
+  }
+
+  /** The first row whose indexed columns equal the staged `key`, or -1. */
+  find(): number {
+    if (this.dense) return this.findCode(this.key[0]!);
     return this.findHashed();
   }
 
@@ -110,20 +115,36 @@ export class HashIndex {
 
   /** Indexes a row just written to the store. */
   add(row: number): void {
-    const word = this.wordOf(row);
-    const slot = this.slotOfKey(row, word);
-    const slots = this.slots;
-    const head = slots[slot << 1]! - 1;
-    slots[slot << 1] = row + 1;
+    let head: number;
+    if (this.dense) {
+      const code = this.store.data[row * this.store.width + this.columns[0]!]!;
+      if (!this.denseFits(code)) {
+        this.leaveDense();
+        this.add(row);
+        return;
+      }
+      const key = code | 0;
+      const heads = this.heads;
+      head = heads[key]! - 1;
+      heads[key] = row + 1;
+      if (head === -1) this.used++;
+    } else {
+      const hash = hashColumns(this.store.data, row * this.store.width, this.columns);
+      const slot = this.slotOfKey(row, hash);
+      const slots = this.slots;
+      head = slots[slot << 1]! - 1;
+      slots[slot << 1] = row + 1;
+      if (head === -1) {
+        slots[(slot << 1) + 1] = hash;
+        if (++this.used * 2 > this.mask + 1) this.resize((this.mask + 1) * 2);
+      }
+    }
     this.next[row] = head;
     const previous = this.previous;
     if (previous !== null) {
       previous[row] = -1;
-      if (head >= 0) previous[head] = row;
+      if (head !== -1) previous[head] = row;
     }
-    if (head >= 0) return;
-    slots[(slot << 1) + 1] = word;
-    if (++this.used * 2 > this.mask + 1) this.resize((this.mask + 1) * 2);
   }
 
   /** Unlinks a row (before the store forgets it). */
@@ -132,16 +153,8 @@ export class HashIndex {
     const before = previous[row]!;
     const after = this.next[row]!;
     if (after !== -1) previous[after] = before;
-    if (before !== -1) {
-      this.next[before] = after;
-      return;
-    }
-    const slot = this.slotOfHead(row);
-    if (after !== -1) {
-      this.slots[slot << 1] = after + 1;
-      return;
-    }
-    this.deleteSlot(slot);
+    if (before !== -1) this.next[before] = after;
+    else this.replaceHead(row, after);
   }
 
   /** The row at `from` now lives at `to` (the relation compacts by moving its last row). */
@@ -152,60 +165,70 @@ export class HashIndex {
     previous[to] = before;
     this.next[to] = after;
     if (before !== -1) this.next[before] = to;
-    else this.slots[this.slotOfHead(from) << 1] = to + 1;
+    else this.replaceHead(from, to);
     if (after !== -1) previous[after] = to;
   }
 
   /** Forgets every row (a per-tick relation starting its tick). */
   clear(): void {
     if (this.used === 0) return;
+    this.heads.fill(0);
     this.slots.fill(0);
     this.used = 0;
   }
 
-  /** The store's codes stopped being all small: key codes leave the slots for hashes. */
-  widened(size: number): void {
-    if (!this.direct) return;
-    this.direct = false;
-    this.rebuild(size);
-  }
-
-  /** Rebuilds from rows 0..size-1. */
-  rebuild(size: number): void {
-    this.clear();
-    let capacity = INITIAL_SLOTS;
-    while (capacity < size * 2) capacity *= 2;
-    if (capacity !== this.mask + 1) {
-      this.slots = new Int32Array(capacity * 2);
-      this.mask = capacity - 1;
-    }
-    this.previous = null;
-    for (let row = 0; row < size; row++) this.add(row);
-  }
-
   // -------------------------------------------------------------------------------------------
 
-  /** The slot word of a stored row's key. */
-  private wordOf(row: number): number {
-    const offset = row * this.store.width;
-    if (this.direct) return this.store.data[offset + this.columns[0]!]!;
-    return hashColumns(this.store.data, offset, this.columns);
+  /** Whether a key code can index `heads`: a non-negative int below the dense bound (growing heads if needed). */
+  private denseFits(code: number): boolean {
+    if ((code | 0) !== code || code < 0) return false;
+    if (code < this.heads.length) return true;
+    if (code >= Math.max(DENSE_KEYS, this.next.length * 4)) return false;
+    this.heads = grownInt32(this.heads, code + 1);
+    return true;
   }
 
-  /** The home slot of a word. */
-  private homeOf(word: number): number {
-    return (this.direct ? hashInt(word) : word) & this.mask;
+  /** A key that does not fit dense heads arrived: the index becomes hashed for good. */
+  private leaveDense(): void {
+    this.dense = false;
+    let capacity = INITIAL_SLOTS;
+    while (capacity < this.used * 2) capacity *= 2;
+    this.slots = new Int32Array(capacity * 2);
+    this.mask = capacity - 1;
+    const heads = this.heads;
+    this.heads = new Int32Array(0);
+    for (let key = 0; key < heads.length; key++) {
+      const head = heads[key]! - 1;
+      if (head === -1) continue;
+      const hash = hashColumns(this.store.data, head * this.store.width, this.columns);
+      let slot = hash & this.mask;
+      while (this.slots[slot << 1] !== 0) slot = (slot + 1) & this.mask;
+      this.slots[slot << 1] = head + 1;
+      this.slots[(slot << 1) + 1] = hash;
+    }
   }
 
-  /** The slot holding the chain of `row`'s key (`word` its word), or the empty slot where it would go. */
-  private slotOfKey(row: number, word: number): number {
+  /** The chain of `row`'s key now starts at `head` (-1: the key has no row left); `row` headed it. */
+  private replaceHead(row: number, head: number): void {
+    if (this.dense) {
+      this.heads[this.store.data[row * this.store.width + this.columns[0]!]! | 0] = head + 1;
+      if (head === -1) this.used--;
+      return;
+    }
+    const slot = this.slotOfHead(row);
+    if (head !== -1) this.slots[slot << 1] = head + 1;
+    else this.deleteSlot(slot);
+  }
+
+  /** Hashed: the slot holding the chain of `row`'s key, or the empty slot where it would go. */
+  private slotOfKey(row: number, hash: number): number {
     const slots = this.slots;
     const mask = this.mask;
-    let slot = this.homeOf(word);
+    let slot = hash & mask;
     for (;;) {
       const head = slots[slot << 1]!;
       if (head === 0) return slot;
-      if (slots[(slot << 1) + 1] === word && (this.direct || this.sameKey(row, head - 1))) return slot;
+      if (slots[(slot << 1) + 1] === hash && this.sameKey(row, head - 1)) return slot;
       slot = (slot + 1) & mask;
     }
   }
@@ -220,10 +243,10 @@ export class HashIndex {
     return true;
   }
 
-  /** The slot whose chain head is `row`. */
+  /** Hashed: the slot whose chain head is `row`. */
   private slotOfHead(row: number): number {
     const mask = this.mask;
-    let slot = this.homeOf(this.wordOf(row));
+    let slot = hashColumns(this.store.data, row * this.store.width, this.columns) & mask;
     for (;;) {
       const head = this.slots[slot << 1]!;
       if (head === row + 1) return slot;
@@ -236,18 +259,19 @@ export class HashIndex {
   private linkBackwards(): Int32Array {
     if (this.previous !== null) return this.previous;
     const previous = new Int32Array(this.next.length).fill(-1);
-    const slots = this.slots;
-    for (let slot = 0; slot <= this.mask; slot++) {
-      for (let row = slots[slot << 1]! - 1; row !== -1; row = this.next[row]!) {
+    const link = (head: number) => {
+      for (let row = head; row !== -1; row = this.next[row]!) {
         const after = this.next[row]!;
         if (after !== -1) previous[after] = row;
       }
-    }
+    };
+    if (this.dense) for (let key = 0; key < this.heads.length; key++) link(this.heads[key]! - 1);
+    else for (let slot = 0; slot <= this.mask; slot++) link(this.slots[slot << 1]! - 1);
     this.previous = previous;
     return previous;
   }
 
-  /** Backward-shift deletion: later entries of the probe run move up so lookups stay correct. */
+  /** Hashed: backward-shift deletion, so later entries of the probe run stay reachable. */
   private deleteSlot(slot: number): void {
     const slots = this.slots;
     const mask = this.mask;
@@ -259,7 +283,7 @@ export class HashIndex {
       for (;;) {
         probe = (probe + 1) & mask;
         if (slots[probe << 1] === 0) return;
-        const home = this.homeOf(slots[(probe << 1) + 1]!);
+        const home = slots[(probe << 1) + 1]! & mask;
         const stays = hole <= probe ? hole < home && home <= probe : hole < home || home <= probe;
         if (!stays) {
           slots[hole << 1] = slots[probe << 1]!;
@@ -275,15 +299,14 @@ export class HashIndex {
     const old = this.slots;
     const slots = new Int32Array(capacity * 2);
     const mask = capacity - 1;
-    const direct = this.direct;
     for (let base = 0; base < old.length; base += 2) {
       const head = old[base]!;
       if (head === 0) continue;
-      const word = old[base + 1]!;
-      let slot = (direct ? hashInt(word) : word) & mask;
+      const hash = old[base + 1]!;
+      let slot = hash & mask;
       while (slots[slot << 1] !== 0) slot = (slot + 1) & mask;
       slots[slot << 1] = head;
-      slots[(slot << 1) + 1] = word;
+      slots[(slot << 1) + 1] = hash;
     }
     this.slots = slots;
     this.mask = mask;

@@ -158,30 +158,43 @@ export class Relation {
     return row >= 0 && this.samePlain(row);
   }
 
+  /** contains() of a tuple of two plain columns given as codes (an antijoin's probe), not staged. */
+  containsPair(a: number, b: number): boolean {
+    if (this.keyIndices === null) return this.table.hasPair(a, b);
+    this.tuple[0] = a;
+    this.tuple[1] = b;
+    return this.contains();
+  }
+
   /**
    * Adds the staged tuple. Returns its row when the relation changed (a new row, or a lattice
    * value that grew), -1 when it already held it. A declared key already held by a different
    * tuple is a key violation (LANGUAGE.md §5): the tick fails.
    */
   insert(): number {
-    if (this.pairs) {
-      // The common case on its own: a set of pairs of small codes (edges, paths).
-      const tuple = this.tuple;
-      const a = tuple[0]!;
-      const b = tuple[1]!;
-      if (isSmallCode(a) && isSmallCode(b)) {
-        const row = this.size;
-        if (!this.table.addPair(a, b, row)) return -1;
-        if (row === this.capacity) this.grow();
-        const data = this.data;
-        data[row * 2] = a;
-        data[row * 2 + 1] = b;
-        this.size = row + 1;
-        const indexes = this.indexes;
-        for (let i = 0; i < indexes.length; i++) indexes[i]!.add(row);
-        return row;
-      }
+    return this.pairs ? this.insertPair(this.tuple[0]!, this.tuple[1]!) : this.insertStaged();
+  }
+
+  /**
+   * insert() of a tuple of two plain columns given as codes, not staged: the sink of most
+   * recursive rules. A set of pairs of small codes (edges, paths) is probed inline; generated
+   * code passes codes it read from Int32Array rows, so the checks fold away when inlined.
+   */
+  insertPair(a: number, b: number): number {
+    if (this.pairs && isSmallCode(a) && isSmallCode(b)) {
+      const row = this.size;
+      if (!this.table.addPair(a, b, row)) return -1;
+      if (row === this.capacity) this.grow();
+      const data = this.data;
+      data[row * 2] = a;
+      data[row * 2 + 1] = b;
+      this.size = row + 1;
+      const indexes = this.indexes;
+      for (let i = 0; i < indexes.length; i++) indexes[i]!.add(row);
+      return row;
     }
+    this.tuple[0] = a;
+    this.tuple[1] = b;
     return this.insertStaged();
   }
 
@@ -296,7 +309,6 @@ export class Relation {
     this.narrow = false;
     this.pairs = false;
     this.table.unpack();
-    for (const index of this.indexes) index.widened(this.size);
   }
 
   private grow(): void {

@@ -39,6 +39,8 @@ export class TupleTable {
   private slotRows: Int32Array | null = null;
   /** General layout: the hash of the staged tuple computed by the last probe. */
   private stagedHash = 0;
+  /** hasPair() stages a pair here for the general layout. */
+  private readonly pair = new Float64Array(2);
 
   constructor(
     private readonly store: RowStore,
@@ -58,6 +60,27 @@ export class TupleTable {
   has(tuple: Float64Array): boolean {
     if (!this.packed) return this.generalFind(tuple) >= 0;
     return intCodes(tuple, this.stride) && this.packedSlot(tuple) >= 0;
+  }
+
+  /** has() of a pair of codes given as such (a table of two unique columns). */
+  hasPair(a: number, b: number): boolean {
+    if (!this.packed) {
+      const pair = this.pair;
+      pair[0] = a;
+      pair[1] = b;
+      return this.generalFind(pair) >= 0;
+    }
+    if ((a | 0) !== a || (b | 0) !== b) return false;
+    const slots = this.slots;
+    const mask = this.mask;
+    const first = a ^ MARK;
+    let slot = finishHash(Math.imul(Math.imul(HASH_SEED ^ a, GOLDEN) ^ b, GOLDEN)) & mask;
+    for (;;) {
+      const stored = slots[slot << 1]!;
+      if (stored === 0) return false;
+      if (stored === first && slots[(slot << 1) + 1] === b) return true;
+      slot = (slot + 1) & mask;
+    }
   }
 
   /**

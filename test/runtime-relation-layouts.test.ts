@@ -127,6 +127,7 @@ function verify(relation: Relation, model: Map<string, number[]>, indexes: numbe
       if (!expected.has(key)) expected.set(key, []);
       expected.get(key)!.push(keyOf(tuple));
     }
+    if (index.keyCount !== expected.size) wrong.push(`index ${columnsOfIndex}: ${index.keyCount} keys instead of ${expected.size}`);
     const keys = new Set(seen.map(project));
     keys.add(keyOf(columnsOfIndex.map(() => 99)));
     for (const text of keys) {
@@ -135,6 +136,7 @@ function verify(relation: Relation, model: Map<string, number[]>, indexes: numbe
       for (let row = index.find(); row !== -1 && found.length <= relation.size; row = index.next[row]!) found.push(keyOf(relation.rowValues(row) as number[]));
       const want = (expected.get(text) ?? []).sort().join(" ");
       if (found.sort().join(" ") !== want) wrong.push(`index ${columnsOfIndex} key ${text}: ${found.join(" ")} instead of ${want}`);
+      if (columnsOfIndex.length === 1 && index.findCode(index.key[0]!) !== index.find()) wrong.push(`index ${columnsOfIndex} key ${text}: findCode differs from find`);
     }
   }
   expect(wrong).toEqual([]);

@@ -309,11 +309,7 @@ export class PlanEmitter implements FunctionContext {
       this.body.open(`for (let ${row} = ${relation}.stableSize, ${end} = ${relation}.size; ${row} < ${end}; ${row}++)`);
     } else if (indexed.length > 0) {
       const index = this.memberLocal(indexLocalName(collection, indexed), this.members.index(operator.collection, indexed.map((p) => layout.plainIndex[p]!)));
-      let first = this.hoisted.get(operator);
-      if (first === undefined) {
-        this.stageKey(index, collection, operator.columns, indexed);
-        first = `${index}.find()`;
-      }
+      const first = this.hoisted.get(operator) ?? this.firstRow(index, collection, operator.columns, indexed);
       this.body.open(`for (let ${row} = ${first}; ${row} !== -1; ${row} = ${index}.next[${row}]!)`);
     } else {
       const size = this.scope.claim(`${relation}Size`);
@@ -328,11 +324,18 @@ export class PlanEmitter implements FunctionContext {
     });
   }
 
-  private stageKey(index: string, collection: IrCollection, columns: readonly ColumnPattern[], positions: readonly number[]): void {
-    positions.forEach((position, i) => {
+  /**
+   * The expression of an index probe's first row: a one-column key is passed as its code
+   * (`edgeByX.findCode(y)`), a wider one staged in the index's key array first.
+   */
+  private firstRow(index: string, collection: IrCollection, columns: readonly ColumnPattern[], positions: readonly number[]): string {
+    const codes = positions.map((position) => {
       const column = columns[position] as ColumnPattern & { kind: "match" };
-      this.body.line(`${index}.key[${i}] = ${this.exprs.code(column.value, codeKindOf(collection.columns[position]!.type))};`);
+      return this.exprs.code(column.value, codeKindOf(collection.columns[position]!.type));
     });
+    if (codes.length === 1) return `${index}.findCode(${codes[0]})`;
+    codes.forEach((code, i) => this.body.line(`${index}.key[${i}] = ${code};`));
+    return `${index}.find()`;
   }
 
   /**
@@ -357,8 +360,7 @@ export class PlanEmitter implements FunctionContext {
         if (indexed.length > 0 && known) {
           const index = this.memberLocal(indexLocalName(collection, indexed), this.members.index(operator.collection, indexed.map((p) => layout.plainIndex[p]!)));
           const first = this.scope.claim(`${index}First`);
-          this.stageKey(index, collection, operator.columns, indexed);
-          this.body.line(`const ${first} = ${index}.find();`);
+          this.body.line(`const ${first} = ${this.firstRow(index, collection, operator.columns, indexed)};`);
           // Nothing to join with: no binding of the loops in between can get through.
           this.body.line(`if (${first} === -1) ${this.reject()}`);
           this.hoisted.set(operator, first);
@@ -404,8 +406,17 @@ export class PlanEmitter implements FunctionContext {
     const indexed = operator.keyColumns.filter((position) => layout.plainIndex[position]! >= 0 && computable(operator.columns[position]!));
     const checks = operator.columns.flatMap((column, position) => (column.kind === "match" && !indexed.includes(position) ? [position] : []));
     const whole = checks.length === 0 && indexed.length === layout.width && collection.columns.every((column, position) => column.lattice || indexed.includes(position));
+    if (whole && layout.width === 2) {
+      // Every plain column is known: one membership probe of the relation itself, a pair's codes passed as such.
+      const codes: string[] = [];
+      for (const position of indexed) {
+        const column = operator.columns[position] as ColumnPattern & { kind: "match" };
+        codes[layout.plainIndex[position]!] = this.exprs.code(column.value, codeKindOf(collection.columns[position]!.type));
+      }
+      this.body.line(`if (${relation}.containsPair(${codes.join(", ")})) ${this.reject()}`);
+      return;
+    }
     if (whole) {
-      // Every plain column is known: one membership probe of the relation itself.
       for (const position of indexed) {
         const column = operator.columns[position] as ColumnPattern & { kind: "match" };
         this.body.line(`${relation}.tuple[${layout.plainIndex[position]}] = ${this.exprs.code(column.value, codeKindOf(collection.columns[position]!.type))};`);
@@ -418,8 +429,8 @@ export class PlanEmitter implements FunctionContext {
         this.body.line(`if (${relation}.size > 0) ${this.reject()}`);
         return;
       }
-      const index = this.indexFor(operator.collection, collection, layout, indexed, operator.columns);
-      this.body.line(`if (${index}.find() !== -1) ${this.reject()}`);
+      const index = this.indexFor(operator.collection, collection, layout, indexed);
+      this.body.line(`if (${this.firstRow(index, collection, operator.columns, indexed)} !== -1) ${this.reject()}`);
       return;
     }
     // Some columns are compared after the probe (lattice values, or a variable bound in the atom).
@@ -427,8 +438,9 @@ export class PlanEmitter implements FunctionContext {
     const row = this.scope.claim(`${relation}Row`);
     this.body.line(`let ${found} = false;`);
     if (indexed.length > 0) {
-      const index = this.indexFor(operator.collection, collection, layout, indexed, operator.columns);
-      this.body.open(`for (let ${row} = ${index}.find(); ${row} !== -1; ${row} = ${index}.next[${row}]!)`);
+      const index = this.indexFor(operator.collection, collection, layout, indexed);
+      const first = this.firstRow(index, collection, operator.columns, indexed);
+      this.body.open(`for (let ${row} = ${first}; ${row} !== -1; ${row} = ${index}.next[${row}]!)`);
     } else {
       this.body.open(`for (let ${row} = 0; ${row} < ${relation}.size; ${row}++)`);
     }
@@ -447,10 +459,8 @@ export class PlanEmitter implements FunctionContext {
     this.body.line(`if (${found}) ${this.reject()}`);
   }
 
-  private indexFor(name: string, collection: IrCollection, layout: ColumnLayout, positions: readonly number[], columns: readonly ColumnPattern[]): string {
-    const index = this.memberLocal(indexLocalName(collection, positions), this.members.index(name, positions.map((p) => layout.plainIndex[p]!)));
-    this.stageKey(index, collection, columns, positions);
-    return index;
+  private indexFor(name: string, collection: IrCollection, layout: ColumnLayout, positions: readonly number[]): string {
+    return this.memberLocal(indexLocalName(collection, positions), this.members.index(name, positions.map((p) => layout.plainIndex[p]!)));
   }
 
   private flatten(operator: IrOperator & { kind: "flatten" }): void {
@@ -474,6 +484,13 @@ export class PlanEmitter implements FunctionContext {
     const collection = this.members.collection(name);
     const layout = columnLayout(collection);
     const target = this.memberLocal(sinkLocalName(kind, name), this.members.sinkTarget(kind, name));
+    if (layout.width === 2 && layout.latticeIndex.every((index) => index < 0)) {
+      // A pair of plain codes (edges, paths): passed as such, not staged.
+      const codes: string[] = [];
+      columns.forEach((expression, position) => (codes[layout.plainIndex[position]!] = this.exprs.code(expression, codeKindOf(collection.columns[position]!.type))));
+      this.body.line(`${target}.insertPair(${codes.join(", ")});`);
+      return;
+    }
     columns.forEach((expression, position) => {
       const type = collection.columns[position]!.type;
       if (layout.latticeIndex[position]! >= 0) {

@@ -132,9 +132,7 @@ export class Tc extends ProgramNode<TcTypes> {
     for (let edgeRow = 0; edgeRow < edgeSize; edgeRow++) {
       const x = edge.data[edgeRow * 2]!;
       const y = edge.data[edgeRow * 2 + 1]!;
-      path.tuple[0] = x;
-      path.tuple[1] = y;
-      path.insert();
+      path.insertPair(x, y);
     }
   }
 
@@ -150,9 +148,7 @@ export class Tc extends ProgramNode<TcTypes> {
     for (let edgeRow = edge.stableSize, edgeSize = edge.size; edgeRow < edgeSize; edgeRow++) {
       const x = edge.data[edgeRow * 2]!;
       const y = edge.data[edgeRow * 2 + 1]!;
-      path.tuple[0] = x;
-      path.tuple[1] = y;
-      path.insert();
+      path.insertPair(x, y);
     }
   }
 
@@ -170,12 +166,9 @@ export class Tc extends ProgramNode<TcTypes> {
     for (let pathRow = path.deltaStart, deltaEnd = path.deltaEnd; pathRow < deltaEnd; pathRow++) {
       const x = path.data[pathRow * 2]!;
       const y = path.data[pathRow * 2 + 1]!;
-      edgeByX.key[0] = y;
-      for (let edgeRow = edgeByX.find(); edgeRow !== -1; edgeRow = edgeByX.next[edgeRow]!) {
+      for (let edgeRow = edgeByX.findCode(y); edgeRow !== -1; edgeRow = edgeByX.next[edgeRow]!) {
         const z = edge.data[edgeRow * 2 + 1]!;
-        path.tuple[0] = x;
-        path.tuple[1] = z;
-        path.insert();
+        path.insertPair(x, z);
       }
     }
   }
@@ -194,12 +187,9 @@ export class Tc extends ProgramNode<TcTypes> {
     for (let pathRow = path.stableSize, pathSize = path.size; pathRow < pathSize; pathRow++) {
       const x = path.data[pathRow * 2]!;
       const y = path.data[pathRow * 2 + 1]!;
-      edgeByX.key[0] = y;
-      for (let edgeRow = edgeByX.find(); edgeRow !== -1; edgeRow = edgeByX.next[edgeRow]!) {
+      for (let edgeRow = edgeByX.findCode(y); edgeRow !== -1; edgeRow = edgeByX.next[edgeRow]!) {
         const z = edge.data[edgeRow * 2 + 1]!;
-        path.tuple[0] = x;
-        path.tuple[1] = z;
-        path.insert();
+        path.insertPair(x, z);
       }
     }
   }
@@ -218,12 +208,9 @@ export class Tc extends ProgramNode<TcTypes> {
     for (let edgeRow = edge.stableSize, edgeSize = edge.size; edgeRow < edgeSize; edgeRow++) {
       const y = edge.data[edgeRow * 2]!;
       const z = edge.data[edgeRow * 2 + 1]!;
-      pathByY.key[0] = y;
-      for (let pathRow = pathByY.find(); pathRow !== -1; pathRow = pathByY.next[pathRow]!) {
+      for (let pathRow = pathByY.findCode(y); pathRow !== -1; pathRow = pathByY.next[pathRow]!) {
         const x = path.data[pathRow * 2]!;
-        path.tuple[0] = x;
-        path.tuple[1] = z;
-        path.insert();
+        path.insertPair(x, z);
       }
     }
   }
@@ -241,9 +228,7 @@ export class Tc extends ProgramNode<TcTypes> {
     for (let pathRow = 0; pathRow < pathSize; pathRow++) {
       const x = path.data[pathRow * 2]!;
       const y = path.data[pathRow * 2 + 1]!;
-      reach.tuple[0] = x;
-      reach.tuple[1] = y;
-      reach.insert();
+      reach.insertPair(x, y);
     }
   }
 
@@ -259,9 +244,7 @@ export class Tc extends ProgramNode<TcTypes> {
     for (let pathRow = path.deltaStart, deltaEnd = path.deltaEnd; pathRow < deltaEnd; pathRow++) {
       const x = path.data[pathRow * 2]!;
       const y = path.data[pathRow * 2 + 1]!;
-      reach.tuple[0] = x;
-      reach.tuple[1] = y;
-      reach.insert();
+      reach.insertPair(x, y);
     }
   }
 }
