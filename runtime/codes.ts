@@ -58,15 +58,13 @@ export function decodeCode(kind: CodeKind, code: number, space: ValueSpace): unk
 /** Where a relation keeps its rows' codes: Int32Array while every code is small, else Float64Array. */
 export type CodeArray = Int32Array | Float64Array;
 
-const INT32_MIN = -2147483648;
-
 /**
  * Whether a code may live in an Int32Array row and a packed table slot: an int32 other than
  * -2^31 (a packed slot's empty mark) and other than -0 (it would come back as 0). Codes of
  * strings, bools and JSON values always are; numbers almost always.
  */
 export function isSmallCode(code: number): boolean {
-  return (code | 0) === code && code !== INT32_MIN && (code !== 0 || 1 / code > 0);
+  return (code | 0) === code && code !== -2147483648 && (code !== 0 || 1 / code > 0);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -102,7 +100,7 @@ export function finishHash(hash: number): number {
 
 /** The hash of one int32 code on its own (mixCode and finishHash, the int32 path only). */
 export function hashInt(code: number): number {
-  return finishHash(Math.imul(HASH_SEED ^ code, 0x9e3779b1));
+  return finishHash(Math.imul(0x2545f491 ^ code, 0x9e3779b1));
 }
 
 /** The hash of `columns` of the row starting at `offset` in `data`. */

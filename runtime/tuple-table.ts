@@ -21,9 +21,11 @@ export interface RowStore {
   readonly size: number;
 }
 
-/** A packed slot's first code is stored xor this, so an all-zero slot is empty (codes.ts: -2^31 is never small). */
-const MARK = -2147483648;
-const GOLDEN = 0x9e3779b1 | 0;
+// Hot paths write their constants as literals: a module constant is a load and a check in
+// optimized code, a literal is folded. 0x80000000 (MARK): a packed slot's first code is stored
+// xor it, so an all-zero slot is empty (codes.ts: -2^31 is never a small code). 0x2545f491 and
+// 0x9e3779b1: codes.ts's HASH_SEED and mixCode multiplier, so packed hashes equal rowHash().
+const MARK = 0x80000000 | 0;
 const INITIAL_SLOTS = 32;
 export const MAX_PACKED_WIDTH = 4;
 
@@ -73,8 +75,8 @@ export class TupleTable {
     if ((a | 0) !== a || (b | 0) !== b) return false;
     const slots = this.slots;
     const mask = this.mask;
-    const first = a ^ MARK;
-    let slot = finishHash(Math.imul(Math.imul(HASH_SEED ^ a, GOLDEN) ^ b, GOLDEN)) & mask;
+    const first = a ^ 0x80000000;
+    let slot = pairHash(a, b) & mask;
     for (;;) {
       const stored = slots[slot << 1]!;
       if (stored === 0) return false;
@@ -110,8 +112,8 @@ export class TupleTable {
   addPair(a: number, b: number, row: number): boolean {
     const slots = this.slots;
     const mask = this.mask;
-    const first = a ^ MARK;
-    let slot = finishHash(Math.imul(Math.imul(HASH_SEED ^ a, GOLDEN) ^ b, GOLDEN)) & mask;
+    const first = a ^ 0x80000000;
+    let slot = pairHash(a, b) & mask;
     for (;;) {
       const stored = slots[slot << 1]!;
       if (stored === 0) break;
@@ -184,11 +186,11 @@ export class TupleTable {
   /** Packed: the slot holding the staged codes (int32 each), or ~slot of the free one. */
   private packedSlot(tuple: Float64Array): number {
     const width = this.stride;
-    let hash = HASH_SEED;
-    for (let i = 0; i < width; i++) hash = Math.imul(hash ^ (tuple[i]! | 0), GOLDEN);
+    let hash = 0x2545f491;
+    for (let i = 0; i < width; i++) hash = Math.imul(hash ^ (tuple[i]! | 0), 0x9e3779b1);
     const slots = this.slots;
     const mask = this.mask;
-    const first = (tuple[0]! | 0) ^ MARK;
+    const first = (tuple[0]! | 0) ^ 0x80000000;
     let slot = finishHash(hash) & mask;
     for (;;) {
       const base = slot * width;
@@ -310,8 +312,8 @@ export class TupleTable {
     const slots = this.slots;
     const width = this.stride;
     const base = slot * width;
-    let hash = Math.imul(HASH_SEED ^ (slots[base]! ^ MARK), GOLDEN);
-    for (let i = 1; i < width; i++) hash = Math.imul(hash ^ slots[base + i]!, GOLDEN);
+    let hash = Math.imul(0x2545f491 ^ (slots[base]! ^ MARK), 0x9e3779b1);
+    for (let i = 1; i < width; i++) hash = Math.imul(hash ^ slots[base + i]!, 0x9e3779b1);
     return finishHash(hash) & this.mask;
   }
 
@@ -365,8 +367,8 @@ export class TupleTable {
       for (let old = 0, base = 0; base < from.length; old++, base += stride) {
         const first = from[base]!;
         if (first === 0) continue;
-        let hash = Math.imul(HASH_SEED ^ (first ^ MARK), GOLDEN);
-        for (let i = 1; i < stride; i++) hash = Math.imul(hash ^ from[base + i]!, GOLDEN);
+        let hash = Math.imul(0x2545f491 ^ (first ^ MARK), 0x9e3779b1);
+        for (let i = 1; i < stride; i++) hash = Math.imul(hash ^ from[base + i]!, 0x9e3779b1);
         let slot = finishHash(hash) & mask;
         while (to[slot * stride] !== 0) slot = (slot + 1) & mask;
         const target = slot * stride;
@@ -386,11 +388,16 @@ function rehashPairs(from: Int32Array, to: Int32Array, mask: number): void {
     const first = from[base]!;
     if (first === 0) continue;
     const b = from[base + 1]!;
-    let slot = finishHash(Math.imul(Math.imul(HASH_SEED ^ (first ^ MARK), GOLDEN) ^ b, GOLDEN)) & mask;
+    let slot = pairHash(first ^ 0x80000000, b) & mask;
     while (to[slot << 1] !== 0) slot = (slot + 1) & mask;
     to[slot << 1] = first;
     to[(slot << 1) + 1] = b;
   }
+}
+
+/** The hash of a packed pair (the mixCode chain of codes.ts over two int32 codes). */
+function pairHash(a: number, b: number): number {
+  return finishHash(Math.imul(Math.imul(0x2545f491 ^ a, 0x9e3779b1) ^ b, 0x9e3779b1));
 }
 
 /** Whether the first `width` staged codes are int32 (-0 counts: it equals 0). */
