@@ -160,7 +160,10 @@ export class Relation {
 
   /** contains() of a tuple of two plain columns given as codes (an antijoin's probe), not staged. */
   containsPair(a: number, b: number): boolean {
-    if (this.keyIndices === null) return this.table.hasPair(a, b);
+    return this.keyIndices === null ? this.table.hasPair(a, b) : this.containsPairStaged(a, b);
+  }
+
+  private containsPairStaged(a: number, b: number): boolean {
     this.tuple[0] = a;
     this.tuple[1] = b;
     return this.contains();
@@ -181,18 +184,21 @@ export class Relation {
    * code passes codes it read from Int32Array rows, so the checks fold away when inlined.
    */
   insertPair(a: number, b: number): number {
-    if (this.pairs && isSmallCode(a) && isSmallCode(b)) {
-      const row = this.size;
-      if (!this.table.addPair(a, b, row)) return -1;
-      if (row === this.capacity) this.grow();
-      const data = this.data;
-      data[row * 2] = a;
-      data[row * 2 + 1] = b;
-      this.size = row + 1;
-      const indexes = this.indexes;
-      for (let i = 0; i < indexes.length; i++) indexes[i]!.add(row);
-      return row;
-    }
+    if (!this.pairs || !isSmallCode(a) || !isSmallCode(b)) return this.insertPairStaged(a, b);
+    const row = this.size;
+    if (!this.table.addPair(a, b, row)) return -1;
+    if (row === this.capacity) this.grow();
+    const data = this.data;
+    data[row * 2] = a;
+    data[row * 2 + 1] = b;
+    this.size = row + 1;
+    const indexes = this.indexes;
+    for (let i = 0; i < indexes.length; i++) indexes[i]!.add(row);
+    return row;
+  }
+
+  /** insertPair() when the inline probe does not apply, out of line so the one above stays small enough to inline. */
+  private insertPairStaged(a: number, b: number): number {
     this.tuple[0] = a;
     this.tuple[1] = b;
     return this.insertStaged();

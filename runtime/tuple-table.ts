@@ -66,12 +66,7 @@ export class TupleTable {
 
   /** has() of a pair of codes given as such (a table of two unique columns). */
   hasPair(a: number, b: number): boolean {
-    if (!this.packed) {
-      const pair = this.pair;
-      pair[0] = a;
-      pair[1] = b;
-      return this.generalFind(pair) >= 0;
-    }
+    if (!this.packed) return this.hasPairGeneral(a, b);
     if ((a | 0) !== a || (b | 0) !== b) return false;
     const slots = this.slots;
     const mask = this.mask;
@@ -83,6 +78,14 @@ export class TupleTable {
       if (stored === first && slots[(slot << 1) + 1] === b) return true;
       slot = (slot + 1) & mask;
     }
+  }
+
+  /** hasPair() of the general layout, out of line: the packed probe above stays small enough to inline. */
+  private hasPairGeneral(a: number, b: number): boolean {
+    const pair = this.pair;
+    pair[0] = a;
+    pair[1] = b;
+    return this.generalFind(pair) >= 0;
   }
 
   /**
