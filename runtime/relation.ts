@@ -14,10 +14,13 @@
 
 import type { LatticeOps } from "./lattices.ts";
 import { HashIndex } from "./index-table.ts";
-import { decodeCode, encodeCode, grownInt32, isSmallCode, resizedCodes, type CodeArray, type CodeKind } from "./codes.ts";
+import { isSmallCode, resizedCodes, type CodeArray, type CodeKind } from "./codes.ts";
 import type { ValueSpace } from "./interner.ts";
 import { TickError } from "./errors.ts";
 import { MAX_PACKED_WIDTH, TupleTable } from "./tuple-table.ts";
+import { ChangedRows } from "./changed-rows.ts";
+import { UndoLog } from "./undo-log.ts";
+import { rowJson, rowValues, stagedJson, stageValues } from "./row-values.ts";
 import type { JsonValue } from "./values.ts";
 
 /** One column as a relation sees it. */
@@ -38,6 +41,7 @@ export interface RelationOptions {
 }
 
 const INITIAL_ROWS = 16;
+const NO_ROWS = new Int32Array(0);
 
 export class Relation {
   readonly name: string;
@@ -82,25 +86,15 @@ export class Relation {
   // Semi-naive evaluation. Without lattice columns a relation changes only by new rows, which
   // are appended: its delta is the range of rows deltaStart..deltaEnd-1, and the next delta
   // is every row from deltaEnd on. With lattice columns a row also changes when its value
-  // grows: the delta is the list delta[0..deltaSize-1], and changed rows are listed once each.
+  // grows: the delta is the list delta[0..deltaSize-1] (changed-rows.ts).
   /** Whether the delta is a range of rows (no lattice column) rather than a list. */
   readonly rangeDelta: boolean;
   tracking = false;
   deltaStart = 0;
   deltaEnd = 0;
-  delta = new Int32Array(0);
-  deltaSize = 0;
-  private nextRows = new Int32Array(0);
-  private nextSize = 0;
-  private nextStamp = new Int32Array(0);
-  private stamp = 1;
-
-  // Undo log of the current tick: rows at or after `undoMark` are new; grown lattice rows logged.
-  private undoMark = 0;
-  private undoEpoch = 1;
-  private undoStamp = new Int32Array(0);
-  private undoRows: number[] = [];
-  private undoValues: unknown[][] = [];
+  /** The list of changed rows, for a relation with lattice columns. */
+  private readonly changes: ChangedRows | null;
+  private readonly undo = new UndoLog();
 
   constructor(options: RelationOptions) {
     this.name = options.name;
@@ -129,6 +123,7 @@ export class Relation {
     this.table = new TupleTable(this, unique, packed, lattice.length > 0);
     this.pairs = packed && this.width === 2 && lattice.length === 0;
     this.rangeDelta = lattice.length === 0;
+    this.changes = this.rangeDelta ? null : new ChangedRows();
   }
 
   /** An index on plain columns (plain indices), shared when asked for twice. */
@@ -282,14 +277,14 @@ export class Relation {
       if (merged !== old) {
         if (!changed) {
           changed = true;
-          if (row < this.undoMark) this.logUndo(row);
+          if (row < this.undo.mark) this.undo.logGrown(row, this.lattice);
         }
         column[row] = merged;
       }
     }
     if (!changed) return -1;
     if (row < this.stableSize) this.stable = false;
-    if (this.tracking) this.pushNext(row);
+    if (this.tracking) this.changes!.add(row);
     return row;
   }
 
@@ -304,7 +299,7 @@ export class Relation {
     this.size = row + 1;
     const indexes = this.indexes;
     for (let i = 0; i < indexes.length; i++) indexes[i]!.add(row);
-    if (this.tracking && !this.rangeDelta) this.pushNext(row);
+    if (this.tracking && this.changes !== null) this.changes.add(row);
   }
 
   /** A code that is not small arrived: rows move to a Float64Array, the table and indexes to hashes. */
@@ -322,8 +317,6 @@ export class Relation {
     this.capacity = capacity;
     this.data = resizedCodes(this.data, capacity * this.width);
     for (const index of this.indexes) index.ensureRows(capacity);
-    if (this.nextStamp.length > 0) this.nextStamp = grownInt32(this.nextStamp, capacity);
-    if (this.undoStamp.length > 0) this.undoStamp = grownInt32(this.undoStamp, capacity);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -356,7 +349,7 @@ export class Relation {
     for (const index of this.indexes) index.clear();
     for (const column of this.lattice) column.length = 0;
     this.size = 0;
-    this.undoMark = 0;
+    this.undo.mark = 0;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -370,55 +363,41 @@ export class Relation {
   beginFixpoint(incremental = false): void {
     this.tracking = true;
     const first = incremental ? this.size : 0;
-    if (this.rangeDelta) {
-      this.deltaStart = first;
-      this.deltaEnd = this.size;
+    if (this.changes !== null) {
+      this.changes.begin(first, this.size);
       return;
     }
-    if (this.nextStamp.length < this.capacity) this.nextStamp = grownInt32(this.nextStamp, this.capacity);
-    if (this.nextRows.length < 16) this.nextRows = new Int32Array(16);
-    if (this.delta.length < this.size - first) this.delta = new Int32Array(Math.max(16, this.size - first));
-    for (let row = first; row < this.size; row++) this.delta[row - first] = row;
-    this.deltaSize = this.size - first;
-    this.stamp++;
-    this.nextSize = 0;
+    this.deltaStart = first;
+    this.deltaEnd = this.size;
   }
 
   /** Ends an iteration: what changed in it becomes the delta. False when nothing changed. */
   advance(): boolean {
-    if (this.rangeDelta) {
-      this.deltaStart = this.deltaEnd;
-      this.deltaEnd = this.size;
-      return this.deltaEnd > this.deltaStart;
-    }
-    const finished = this.delta;
-    this.delta = this.nextRows;
-    this.deltaSize = this.nextSize;
-    this.nextRows = finished;
-    this.nextSize = 0;
-    this.stamp++;
-    return this.deltaSize > 0;
+    if (this.changes !== null) return this.changes.advance();
+    this.deltaStart = this.deltaEnd;
+    this.deltaEnd = this.size;
+    return this.deltaEnd > this.deltaStart;
   }
 
   /** Whether rows changed in the iteration under way (the fixpoint goes on while any did). */
   get changed(): boolean {
-    return this.rangeDelta ? this.size > this.deltaEnd : this.nextSize > 0;
+    return this.changes !== null ? this.changes.pending : this.size > this.deltaEnd;
+  }
+
+  /** The delta of a relation with lattice columns: rows delta[0..deltaSize-1]. */
+  get delta(): Int32Array {
+    return this.changes !== null ? this.changes.rows : NO_ROWS;
+  }
+
+  get deltaSize(): number {
+    return this.changes !== null ? this.changes.size : 0;
   }
 
   endFixpoint(): void {
     this.tracking = false;
     this.deltaStart = 0;
     this.deltaEnd = 0;
-    this.deltaSize = 0;
-    this.nextSize = 0;
-  }
-
-  /** Lists a changed row in the next delta, once (relations with lattice columns). */
-  private pushNext(row: number): void {
-    if (this.nextStamp[row] === this.stamp) return;
-    this.nextStamp[row] = this.stamp;
-    if (this.nextSize === this.nextRows.length) this.nextRows = grownInt32(this.nextRows, this.nextSize + 1);
-    this.nextRows[this.nextSize++] = row;
+    this.changes?.end();
   }
 
   // -------------------------------------------------------------------------------------------
@@ -432,33 +411,14 @@ export class Relation {
 
   /** Remembers the current contents as the state to return to if the tick fails. */
   beginTick(): void {
-    this.undoMark = this.size;
-    this.undoEpoch++;
-    if (this.undoRows.length > 0) {
-      this.undoRows.length = 0;
-      this.undoValues.length = 0;
-    }
+    this.undo.begin(this.size);
   }
 
   /** Returns to the contents at beginTick(). */
   rollback(): void {
-    while (this.size > this.undoMark) this.removeRow(this.size - 1);
-    for (let i = this.undoRows.length - 1; i >= 0; i--) {
-      const row = this.undoRows[i]!;
-      const values = this.undoValues[i]!;
-      for (let j = 0; j < this.lattice.length; j++) this.lattice[j]![row] = values[j];
-    }
-    this.undoRows.length = 0;
-    this.undoValues.length = 0;
+    while (this.size > this.undo.mark) this.removeRow(this.size - 1);
+    this.undo.restore(this.lattice);
     this.endFixpoint();
-  }
-
-  private logUndo(row: number): void {
-    if (this.undoStamp.length < this.capacity) this.undoStamp = grownInt32(this.undoStamp, this.capacity);
-    if (this.undoStamp[row] === this.undoEpoch) return;
-    this.undoStamp[row] = this.undoEpoch;
-    this.undoRows.push(row);
-    this.undoValues.push(this.lattice.map((column) => column[row]));
   }
 
   // -------------------------------------------------------------------------------------------
@@ -466,43 +426,22 @@ export class Relation {
 
   /** A row as runtime values in schema column order (lattice columns as lattice values). */
   rowValues(row: number): unknown[] {
-    const out = new Array<unknown>(this.columns.length);
-    const offset = row * this.width;
-    for (let i = 0; i < this.width; i++) {
-      out[this.plainPositions[i]!] = decodeCode(this.columns[this.plainPositions[i]!]!.code!, this.data[offset + i]!, this.space);
-    }
-    for (let i = 0; i < this.lattice.length; i++) out[this.latticePositions[i]!] = this.lattice[i]![row];
-    return out;
+    return rowValues(this, row);
   }
 
   /** A row as LANGUAGE.md §6 JSON. */
   rowJson(row: number): JsonValue[] {
-    const out = this.rowValues(row) as JsonValue[];
-    for (let i = 0; i < this.lattice.length; i++) {
-      const position = this.latticePositions[i]!;
-      out[position] = this.latticeOps[i]!.encode(out[position]);
-    }
-    return out;
+    return rowJson(this, row);
   }
 
   /** The staged tuple as §6 JSON (for error reports). */
   stagedJson(): JsonValue[] {
-    const out = new Array<JsonValue>(this.columns.length);
-    for (let i = 0; i < this.width; i++) {
-      const position = this.plainPositions[i]!;
-      out[position] = decodeCode(this.columns[position]!.code!, this.tuple[i]!, this.space) as JsonValue;
-    }
-    for (let i = 0; i < this.lattice.length; i++) out[this.latticePositions[i]!] = this.latticeOps[i]!.encode(this.values[i]);
-    return out;
+    return stagedJson(this);
   }
 
   /** Stages a tuple given as runtime values in schema column order. */
   stageValues(tuple: readonly unknown[]): void {
-    for (let i = 0; i < this.width; i++) {
-      const position = this.plainPositions[i]!;
-      this.tuple[i] = encodeCode(this.columns[position]!.code!, tuple[position], this.space);
-    }
-    for (let i = 0; i < this.lattice.length; i++) this.values[i] = tuple[this.latticePositions[i]!];
+    stageValues(this, tuple);
   }
 
   /** Stages row `row` of `other` (a relation of the same schema). */

@@ -9,6 +9,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ValueSpace } from "../runtime/interner.ts";
 import { Relation, type RelationColumn } from "../runtime/relation.ts";
+import { latticeOps } from "../runtime/lattices.ts";
 import { TickError } from "../runtime/errors.ts";
 
 const INT_COLUMN = (name: string): RelationColumn => ({ name, code: "number", lattice: null });
@@ -243,5 +244,47 @@ describe("relation layouts", () => {
     expect(relation.advance()).toBe(false);
     relation.endFixpoint();
     expect([relation.deltaStart, relation.deltaEnd]).toEqual([0, 0]);
+  });
+
+  it("lists each changed row of a relation with lattice columns once per round, and a failed tick puts grown values back", () => {
+    const ops = latticeOps({ kind: "max", element: { kind: "int" } });
+    fc.assert(
+      fc.property(fc.array(fc.array(fc.tuple(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 50 })), { maxLength: 60 }), { maxLength: 6 }), (rounds) => {
+        const relation = new Relation({ name: "best", columns: [INT_COLUMN("k"), { name: "v", code: null, lattice: ops }], space: new ValueSpace() });
+        const model = new Map<number, number>();
+        for (let k = 0; k < 100; k++) {
+          relation.tuple[0] = k;
+          relation.values[0] = 10;
+          relation.insert();
+          model.set(k, 10);
+        }
+        const before = new Map(model);
+        relation.beginTick();
+        relation.beginFixpoint();
+        expect(relation.deltaSize).toBe(100);
+        for (const round of rounds) {
+          const changed = new Set<number>();
+          for (const [k, v] of round) {
+            relation.tuple[0] = k;
+            relation.values[0] = v;
+            const grew = relation.insert() >= 0;
+            expect(grew).toBe(!model.has(k) || v > model.get(k)!);
+            if (grew) {
+              model.set(k, v);
+              changed.add(k);
+            }
+          }
+          expect(relation.advance()).toBe(changed.size > 0);
+          const listed = Array.from(relation.delta.subarray(0, relation.deltaSize), (row) => relation.rowValues(row)[0] as number);
+          expect(listed.sort((a, b) => a - b)).toEqual([...changed].sort((a, b) => a - b));
+        }
+        relation.endFixpoint();
+        relation.rollback();
+        const rows = new Map<number, number>();
+        for (let row = 0; row < relation.size; row++) rows.set(relation.rowValues(row)[0] as number, relation.rowValues(row)[1] as number);
+        expect(rows).toEqual(before);
+      }),
+      { numRuns: 100 },
+    );
   });
 });
