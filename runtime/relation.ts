@@ -68,6 +68,12 @@ export class Relation {
 
   private capacity = INITIAL_ROWS;
   private readonly table: TupleTable;
+  /**
+   * Rows 0..tableEnd-1 are in the unique table. Rows after it were appended as known to be
+   * new (insertPair's `fresh`) and join the table on the next lookup or ordinary insert
+   * (synced()): a set nothing ever probes never builds its table.
+   */
+  private tableEnd = 0;
   /** Whether `data` is an Int32Array (every code so far small). */
   private narrow = true;
   /** A set of pairs (two plain columns, no lattice column, no declared key) while packed: insert() probes inline. */
@@ -142,20 +148,20 @@ export class Relation {
 
   /** The row whose unique columns equal the staged tuple's, or -1. */
   find(): number {
-    const found = this.table.find(this.tuple);
+    const found = this.synced().find(this.tuple);
     return found >= 0 ? found : -1;
   }
 
   /** Whether the staged plain tuple is present (all plain columns equal). */
   contains(): boolean {
-    if (this.keyIndices === null) return this.table.has(this.tuple);
+    if (this.keyIndices === null) return this.synced().has(this.tuple);
     const row = this.find();
     return row >= 0 && this.samePlain(row);
   }
 
   /** contains() of a tuple of two plain columns given as codes (an antijoin's probe), not staged. */
   containsPair(a: number, b: number): boolean {
-    return this.keyIndices === null ? this.table.hasPair(a, b) : this.containsPairStaged(a, b);
+    return this.keyIndices === null ? this.synced().hasPair(a, b) : this.containsPairStaged(a, b);
   }
 
   private containsPairStaged(a: number, b: number): boolean {
@@ -177,11 +183,17 @@ export class Relation {
    * insert() of a tuple of two plain columns given as codes, not staged: the sink of most
    * recursive rules. A set of pairs of small codes (edges, paths) is probed inline; generated
    * code passes codes it read from Int32Array rows, so the checks fold away when inlined.
+   * `fresh`: the caller knows the pair is not in the relation (a plan whose bindings are all
+   * distinct, writing each binding's variables into a relation that was empty when it began),
+   * so the row is appended without a probe.
    */
-  insertPair(a: number, b: number): number {
+  insertPair(a: number, b: number, fresh = false): number {
     if (!this.pairs || !isSmallCode(a) || !isSmallCode(b)) return this.insertPairStaged(a, b);
     const row = this.size;
-    if (!this.table.addPair(a, b, row)) return -1;
+    if (!fresh) {
+      if (!this.synced().addPair(a, b, row)) return -1;
+      this.tableEnd = row + 1;
+    }
     if (row === this.capacity) this.grow();
     const data = this.data;
     data[row * 2] = a;
@@ -202,6 +214,7 @@ export class Relation {
   private insertStaged(): number {
     if (this.narrow && !this.stagedIsSmall()) this.widen();
     const row = this.size;
+    this.synced();
     if (this.lattice.length === 0 && this.keyIndices === null) {
       if (!this.table.add(this.tuple, row)) return -1;
       this.append(row);
@@ -238,7 +251,7 @@ export class Relation {
 
   /** Whether inserting the staged tuple would change the relation (nothing is written). */
   wouldChange(): boolean {
-    if (this.lattice.length === 0 && this.keyIndices === null) return !this.table.has(this.tuple);
+    if (this.lattice.length === 0 && this.keyIndices === null) return !this.synced().has(this.tuple);
     const row = this.find();
     if (row < 0) return this.lattice.length === 0 || !this.stagedIsBottom();
     if (this.keyIndices !== null && !this.samePlain(row)) return true;
@@ -261,6 +274,20 @@ export class Relation {
       if (!this.latticeOps[i]!.isBottom(this.values[i])) return false;
     }
     return true;
+  }
+
+  /** The unique table, with every row in it (rows appended as fresh join it now). */
+  private synced(): TupleTable {
+    if (this.tableEnd !== this.size) this.syncTable();
+    return this.table;
+  }
+
+  /** Out of line: a hot caller inlines only the check above. */
+  private syncTable(): void {
+    // Only pair sets append fresh rows, and widening puts every row in the table.
+    const data = this.data;
+    for (let row = this.tableEnd; row < this.size; row++) this.table.addPair(data[row * 2]!, data[row * 2 + 1]!, row);
+    this.tableEnd = this.size;
   }
 
   private stagedIsSmall(): boolean {
@@ -297,6 +324,7 @@ export class Relation {
     for (let i = 0; i < width; i++) data[offset + i] = this.tuple[i]!;
     for (let i = 0; i < this.lattice.length; i++) this.lattice[i]![row] = this.values[i];
     this.size = row + 1;
+    this.tableEnd = row + 1;
     const indexes = this.indexes;
     for (let i = 0; i < indexes.length; i++) indexes[i]!.add(row);
     if (this.tracking && this.changes !== null) this.changes.add(row);
@@ -310,6 +338,7 @@ export class Relation {
     this.narrow = false;
     this.pairs = false;
     this.table.unpack();
+    this.tableEnd = this.size;
   }
 
   private grow(): void {
@@ -324,9 +353,10 @@ export class Relation {
 
   /** Removes a row; the last row moves into its place. */
   removeRow(row: number): void {
-    this.table.remove(row);
+    this.synced().remove(row);
     for (const index of this.indexes) index.remove(row);
     const last = this.size - 1;
+    this.tableEnd = last;
     if (row !== last && last >= this.stableSize && row < this.stableSize) this.stable = false;
     if (last < this.stableSize) this.stableSize = last;
     if (row !== last) {
@@ -346,6 +376,7 @@ export class Relation {
     this.stable = true;
     if (this.size === 0) return;
     this.table.clear();
+    this.tableEnd = 0;
     for (const index of this.indexes) index.clear();
     for (const column of this.lattice) column.length = 0;
     this.size = 0;

@@ -172,7 +172,12 @@ export class TupleTable {
     this.packed = false;
     this.stride = 2;
     this.slotRows = null;
-    this.slots = new Int32Array((this.mask + 1) * 2);
+    // Every stored row, those appended as fresh included (relation.ts), at most 2/3 full.
+    let slotCount = this.mask + 1;
+    while (this.store.size * 3 > slotCount * 2) slotCount *= 2;
+    this.slots = new Int32Array(slotCount * 2);
+    this.mask = slotCount - 1;
+    this.used = this.store.size;
     const mask = this.mask;
     for (let row = 0; row < this.store.size; row++) {
       const hash = this.rowHash(row);

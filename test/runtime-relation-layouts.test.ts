@@ -287,4 +287,42 @@ describe("relation layouts", () => {
       { numRuns: 100 },
     );
   });
+
+  it("appends pairs known to be new without a probe, and puts them in the unique table at the next lookup", () => {
+    for (const next of ["contains", "insert", "remove", "rollback", "widen", "clear"] as const) {
+      const relation = new Relation({ name: "open", columns: [INT_COLUMN("x"), INT_COLUMN("w")], space: new ValueSpace() });
+      const index = relation.index([1]);
+      relation.beginTick();
+      for (let i = 0; i < 3000; i++) expect(relation.insertPair(i, i % 7, true)).toBe(i);
+      const model = new Map<string, number[]>();
+      for (let i = 0; i < 3000; i++) model.set(keyOf([i, i % 7]), [i, i % 7]);
+      const seen = [...model.values()];
+      if (next === "contains") {
+        expect(relation.containsPair(10, 3)).toBe(true);
+        expect(relation.containsPair(10, 4)).toBe(false);
+      } else if (next === "insert") {
+        expect(relation.insertPair(10, 3)).toBe(-1);
+        expect(relation.insertPair(10, 4)).toBe(3000);
+        model.set(keyOf([10, 4]), [10, 4]);
+      } else if (next === "remove") {
+        stage(relation, [5, 5]);
+        relation.removeRow(relation.findExact());
+        model.delete(keyOf([5, 5]));
+      } else if (next === "rollback") {
+        relation.rollback();
+        model.clear();
+      } else if (next === "widen") {
+        expect(relation.insertPair(0.5, 1)).toBe(3000);
+        model.set(keyOf([0.5, 1]), [0.5, 1]);
+        expect(relation.data).toBeInstanceOf(Float64Array);
+      } else {
+        relation.clear();
+        model.clear();
+        expect(relation.insertPair(1, 1)).toBe(0);
+        model.set(keyOf([1, 1]), [1, 1]);
+      }
+      expect(index.keyCount).toBe(new Set([...model.values()].map((tuple) => tuple[1])).size);
+      verify(relation, model, [[1], [0]], [...seen, [10, 4], [0.5, 1]]);
+    }
+  });
 });

@@ -8,7 +8,7 @@
 // staged in preallocated typed arrays, tuples in the target relation's staging row).
 
 import type { ColumnPattern, IrCollection, IrExpression, IrOperator, IrPlan, IrRule, SinkKind } from "../ir.ts";
-import { isLattice, sameType, type LatticeType } from "../types.ts";
+import { isLattice, sameType, type LatticeType, type Type } from "../types.ts";
 import { ExpressionEmitter, codeKindOf, literal, type CodeKind, type FunctionContext, type Representation, type VariableSlot } from "./expressions.ts";
 import type { ModuleContext } from "./module-context.ts";
 import { valueTsType } from "./ts-types.ts";
@@ -28,6 +28,12 @@ import {
 } from "./plan-layout.ts";
 
 export { columnLayout };
+
+/** A variable a plan binds, with the type of what it binds. */
+interface BoundVariable {
+  readonly variable: number;
+  readonly type: Type;
+}
 
 /** The class members a plan refers to (declared by the program emitter). */
 export interface ClassMembers {
@@ -488,6 +494,12 @@ export class PlanEmitter implements FunctionContext {
       // A pair of plain codes (edges, paths): passed as such, not staged.
       const codes: string[] = [];
       columns.forEach((expression, position) => (codes[layout.plainIndex[position]!] = this.exprs.code(expression, codeKindOf(collection.columns[position]!.type))));
+      if (kind === "merge" && this.distinctInto(collection, columns)) {
+        // Every binding is distinct and the head keeps it whole: into a relation empty when the
+        // plan began, no pair can be there already, so none is looked for.
+        const wasEmpty = this.use(this.local(`${target}WasEmpty`, `${target}.size === 0`));
+        codes.push(wasEmpty);
+      }
       this.body.line(`${target}.insertPair(${codes.join(", ")});`);
       return;
     }
@@ -533,6 +545,33 @@ export class PlanEmitter implements FunctionContext {
       if (operator.columns.some((column, position) => column.kind === "ignore" && !collection.columns[position]!.lattice)) return true;
     }
     return false;
+  }
+
+  /**
+   * Whether the plan's bindings are pairwise distinct and each is written whole into `collection`
+   * (no declared key), so two bindings never give the same tuple: every positive atom binds or
+   * matches all its plain columns (rows of a set differ in one of them), flattens enumerate
+   * distinct values, and each variable they bind is a head column of its own type. The plan must
+   * not read `collection` itself, and aggregation plans do not qualify.
+   */
+  private distinctInto(collection: IrCollection, columns: readonly IrExpression[]): boolean {
+    if (collection.key !== null || this.needsDistinctBindings()) return false;
+    const bound: BoundVariable[] = [];
+    for (const operator of this.plan.operators) {
+      if (operator.kind === "aggregate") return false;
+      if (operator.kind === "scan" || operator.kind === "join" || operator.kind === "antijoin") {
+        if (operator.collection === collection.name) return false;
+        if (operator.kind === "antijoin") continue;
+        const atom = this.members.collection(operator.collection);
+        operator.columns.forEach((column, position) => {
+          if (column.kind === "bind" && !atom.columns[position]!.lattice) bound.push({ variable: column.variable, type: atom.columns[position]!.type });
+        });
+      }
+      if (operator.kind === "flatten") bound.push({ variable: operator.variable, type: this.rule.variables[operator.variable]!.type });
+    }
+    return bound.every(({ variable, type }) =>
+      columns.some((column, position) => column.kind === "variable" && column.variable === variable && sameType(type, collection.columns[position]!.type)),
+    );
   }
 
   private boundBeforeAggregate(): number[] {

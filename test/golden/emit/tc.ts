@@ -128,11 +128,12 @@ export class Tc extends ProgramNode<TcTypes> {
   private path1(): void {
     const edge = this.edgeRelation;
     const path = this.pathRelation;
+    const pathWasEmpty = path.size === 0;
     const edgeSize = edge.size;
     for (let edgeRow = 0; edgeRow < edgeSize; edgeRow++) {
       const x = edge.data[edgeRow * 2]!;
       const y = edge.data[edgeRow * 2 + 1]!;
-      path.insertPair(x, y);
+      path.insertPair(x, y, pathWasEmpty);
     }
   }
 
@@ -145,10 +146,11 @@ export class Tc extends ProgramNode<TcTypes> {
   private path1SinceEdge(): void {
     const edge = this.edgeRelation;
     const path = this.pathRelation;
+    const pathWasEmpty = path.size === 0;
     for (let edgeRow = edge.stableSize, edgeSize = edge.size; edgeRow < edgeSize; edgeRow++) {
       const x = edge.data[edgeRow * 2]!;
       const y = edge.data[edgeRow * 2 + 1]!;
-      path.insertPair(x, y);
+      path.insertPair(x, y, pathWasEmpty);
     }
   }
 
@@ -224,11 +226,12 @@ export class Tc extends ProgramNode<TcTypes> {
   private reach1(): void {
     const path = this.pathRelation;
     const reach = this.reachRelation;
+    const reachWasEmpty = reach.size === 0;
     const pathSize = path.size;
     for (let pathRow = 0; pathRow < pathSize; pathRow++) {
       const x = path.data[pathRow * 2]!;
       const y = path.data[pathRow * 2 + 1]!;
-      reach.insertPair(x, y);
+      reach.insertPair(x, y, reachWasEmpty);
     }
   }
 
@@ -241,10 +244,11 @@ export class Tc extends ProgramNode<TcTypes> {
   private reach1DeltaPath(): void {
     const path = this.pathRelation;
     const reach = this.reachRelation;
+    const reachWasEmpty = reach.size === 0;
     for (let pathRow = path.deltaStart, deltaEnd = path.deltaEnd; pathRow < deltaEnd; pathRow++) {
       const x = path.data[pathRow * 2]!;
       const y = path.data[pathRow * 2 + 1]!;
-      reach.insertPair(x, y);
+      reach.insertPair(x, y, reachWasEmpty);
     }
   }
 }
