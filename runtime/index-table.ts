@@ -113,8 +113,27 @@ export class HashIndex {
     if (this.previous !== null) this.previous = grownInt32(this.previous, capacity, -1);
   }
 
-  /** Indexes a row just written to the store. */
+  /**
+   * Indexes a row just written to the store. The common case (a dense key already within
+   * `heads`) is all that is inline here: this runs in every insert of an indexed relation.
+   */
   add(row: number): void {
+    if (this.dense) {
+      const code = this.store.data[row * this.store.width + this.columns[0]!]!;
+      const heads = this.heads;
+      if ((code | 0) === code && code >= 0 && code < heads.length) {
+        const head = heads[code]! - 1;
+        heads[code] = row + 1;
+        if (head === -1) this.used++;
+        this.link(row, head);
+        return;
+      }
+    }
+    this.addSlowly(row);
+  }
+
+  /** add() of a hashed key, or of a dense one that grows `heads` or leaves the dense layout. */
+  private addSlowly(row: number): void {
     let head: number;
     if (this.dense) {
       const code = this.store.data[row * this.store.width + this.columns[0]!]!;
@@ -124,9 +143,8 @@ export class HashIndex {
         return;
       }
       const key = code | 0;
-      const heads = this.heads;
-      head = heads[key]! - 1;
-      heads[key] = row + 1;
+      head = this.heads[key]! - 1;
+      this.heads[key] = row + 1;
       if (head === -1) this.used++;
     } else {
       const hash = hashColumns(this.store.data, row * this.store.width, this.columns);
@@ -139,6 +157,11 @@ export class HashIndex {
         if (++this.used * 2 > this.mask + 1) this.resize((this.mask + 1) * 2);
       }
     }
+    this.link(row, head);
+  }
+
+  /** Puts `row` at the head of its chain, before `head` (-1: the chain was empty). */
+  private link(row: number, head: number): void {
     this.next[row] = head;
     const previous = this.previous;
     if (previous !== null) {

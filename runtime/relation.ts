@@ -62,6 +62,12 @@ export class Relation {
   /** Stage the lattice values of a tuple here. */
   readonly values: unknown[];
   readonly indexes: HashIndex[] = [];
+  /**
+   * indexes.length, as a number of its own: an empty array and one holding indexes have
+   * different hidden classes, so reading their length in the shared insert path would make it
+   * polymorphic (and deoptimize it) in a program with both kinds of relation.
+   */
+  private indexCount = 0;
   /** Declared key (plain indices) when narrower than all plain columns: conflicts are key violations. */
   readonly keyIndices: readonly number[] | null;
   readonly space: ValueSpace;
@@ -140,6 +146,7 @@ export class Relation {
     const index = new HashIndex(this, columns, this.capacity);
     for (let row = 0; row < this.size; row++) index.add(row);
     this.indexes.push(index);
+    this.indexCount = this.indexes.length;
     return index;
   }
 
@@ -176,7 +183,23 @@ export class Relation {
    * tuple is a key violation (LANGUAGE.md §5): the tick fails.
    */
   insert(): number {
-    return this.pairs ? this.insertPair(this.tuple[0]!, this.tuple[1]!) : this.insertStaged();
+    if (!this.pairs) return this.insertStaged();
+    const a = this.tuple[0]!;
+    const b = this.tuple[1]!;
+    if (!isSmallCode(a) || !isSmallCode(b)) return this.insertStaged();
+    // The body of insertPair() again rather than a call to it: arrivals and aggregations then
+    // never shape the optimized insertPair that generated inner loops inline (V8 counts what a
+    // callee's own optimized code inlined against its caller's inlining budget).
+    const row = this.size;
+    if (this.tableEnd !== row) this.syncTable();
+    if (!this.table.addPair(a, b, row)) return -1;
+    this.tableEnd = row + 1;
+    if (row === this.capacity) this.grow();
+    this.data[row * 2] = a;
+    this.data[row * 2 + 1] = b;
+    this.size = row + 1;
+    if (this.indexCount !== 0) this.indexRow(row);
+    return row;
   }
 
   /**
@@ -191,7 +214,8 @@ export class Relation {
     if (!this.pairs || !isSmallCode(a) || !isSmallCode(b)) return this.insertPairStaged(a, b);
     const row = this.size;
     if (!fresh) {
-      if (!this.synced().addPair(a, b, row)) return -1;
+      if (this.tableEnd !== row) this.syncTable();
+      if (!this.table.addPair(a, b, row)) return -1;
       this.tableEnd = row + 1;
     }
     if (row === this.capacity) this.grow();
@@ -199,8 +223,7 @@ export class Relation {
     data[row * 2] = a;
     data[row * 2 + 1] = b;
     this.size = row + 1;
-    const indexes = this.indexes;
-    for (let i = 0; i < indexes.length; i++) indexes[i]!.add(row);
+    if (this.indexCount !== 0) this.indexRow(row);
     return row;
   }
 
@@ -325,9 +348,12 @@ export class Relation {
     for (let i = 0; i < this.lattice.length; i++) this.lattice[i]![row] = this.values[i];
     this.size = row + 1;
     this.tableEnd = row + 1;
-    const indexes = this.indexes;
-    for (let i = 0; i < indexes.length; i++) indexes[i]!.add(row);
+    if (this.indexCount !== 0) this.indexRow(row);
     if (this.tracking && this.changes !== null) this.changes.add(row);
+  }
+
+  private indexRow(row: number): void {
+    for (const index of this.indexes) index.add(row);
   }
 
   /** A code that is not small arrived: rows move to a Float64Array, the table and indexes to hashes. */
