@@ -106,12 +106,24 @@ class Node {
     return this.exited;
   }
 
-  /** Starts the same command again, on the peer port it had (its peers know it there). */
+  /**
+   * Starts the same command again, on the peer port it had (its peers know it there). The port
+   * was the system's choice, from the range it also gives outgoing connections, so another
+   * process may briefly hold it: a start that finds it in use is retried.
+   */
   async restart(): Promise<void> {
     const listen = this.args.indexOf("--listen");
     this.args = [...this.args];
     this.args[listen + 1] = `127.0.0.1:${this.peerPort}`;
-    await this.launch();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.launch();
+        return;
+      } catch (error) {
+        if (attempt >= 10 || !String(error).includes("EADDRINUSE")) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+    }
   }
 
   /** SIGTERM: a clean stop; the exit code. */

@@ -164,6 +164,13 @@ export class OutboundLink {
     let clientNonce: Uint8Array | null = null;
     const timer = setTimeout(() => this.fail(socket, "handshake timed out"), this.options.handshakeTimeoutMs ?? 5_000);
     socket.on("connect", () => {
+      // While the peer is down, a connection to a loopback port can be given that very port
+      // as its own (TCP simultaneous open): it talks to itself and holds the port the peer
+      // must listen on again. Drop it at once.
+      if (socket.localPort === socket.remotePort && socket.localAddress === socket.remoteAddress) {
+        this.fail(socket, "connected to itself: the peer is not listening");
+        return;
+      }
       if (this.socket === socket) this.state = "handshake";
     });
     socket.on("data", (chunk: Buffer) => {
