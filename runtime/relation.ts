@@ -1,6 +1,7 @@
 // A relation: the contents of one collection (or of a buffer of deferred operations).
 // In: tuples staged by generated code (plain columns as codes in `tuple`, lattice columns as
-// lattice values in `values`), then `insert()`. Out: rows in a row-major typed array of codes
+// lattice values in `values`), then `insert()`; or the two codes of a pair passed to
+// insertPair() / containsPair(), the common case, unstaged. Out: rows in a row-major typed array of codes
 // (`data`: Int32Array while every code is small, Float64Array from the first that is not) plus
 // one array per lattice column, a unique table (tuple-table.ts: set semantics, or map
 // semantics from the plain columns to the lattice values, or a declared key), hash indexes
