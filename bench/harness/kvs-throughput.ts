@@ -12,63 +12,65 @@ import { failureSummary, measure } from "./measure.ts";
 import { parseJsonReport } from "./results.ts";
 import { median } from "./stats.ts";
 
-export async function measureKeyValueStore(input: {
+interface ServiceRunInput {
   readonly repositoryRoot: string;
   readonly compiled: string | { unavailable: string } | undefined;
   readonly ticks: number;
   readonly runs: number;
   readonly timeoutSeconds: number;
   readonly progress: (text: string) => void;
-}): Promise<KvsResult> {
-  if (typeof input.compiled !== "string") return { ticksPerSecond: null, reason: input.compiled?.unavailable ?? "kvs.hydro not compiled" };
-  const runner = join(input.repositoryRoot, "bench", "harness", "embedded-runner.ts");
-  const rates: number[] = [];
-  for (let round = 0; round <= input.runs; round++) {
-    input.progress(`kvs: ${round === 0 ? "warm-up" : `run ${round}/${input.runs}`}, ${input.ticks} ticks`);
-    const measurement = await measure(
-      { executable: process.execPath, args: ["--import", "tsx", runner, "kvs", input.compiled, String(input.ticks)], node: false },
-      { cwd: input.repositoryRoot, timeoutSeconds: input.timeoutSeconds },
-    );
-    if (measurement.exitCode !== 0 || measurement.timedOut) return { ticksPerSecond: null, reason: failureSummary(measurement) };
-    const line = parseJsonReport(measurement.stdout);
-    if (typeof line?.ticksPerSecond !== "number" || typeof line.acks !== "number") return { ticksPerSecond: null, reason: `runner printed ${measurement.stdout.slice(0, 200)}` };
-    if (line.acks !== input.ticks) return { ticksPerSecond: null, reason: `${line.acks} of ${input.ticks} puts acknowledged in their tick` };
-    if (round > 0) rates.push(line.ticksPerSecond);
-  }
-  return { ticksPerSecond: median(rates), ticks: input.ticks };
 }
 
-export async function measureGrowth(input: {
-  readonly repositoryRoot: string;
-  readonly compiled: string | { unavailable: string } | undefined;
-  readonly ticks: number;
-  readonly runs: number;
-  readonly timeoutSeconds: number;
-  readonly progress: (text: string) => void;
-}): Promise<GrowthResult> {
-  const none = (reason: string): GrowthResult => ({ firstTicksPerSecond: null, lastTicksPerSecond: null, reason });
-  if (typeof input.compiled !== "string") return none(input.compiled?.unavailable ?? "reach.hydro not compiled");
+/**
+ * The warm-up run and the measured runs of one embedded-runner mode: each measured run's JSON
+ * line, or why there is none (a failed run, an unreadable line, an unacknowledged request).
+ */
+async function serviceRuns(
+  input: ServiceRunInput,
+  mode: "kvs" | "growth",
+  program: string,
+  check: (line: Record<string, unknown>) => string | null,
+): Promise<Record<string, unknown>[] | string> {
+  if (typeof input.compiled !== "string") return input.compiled?.unavailable ?? `${program} not compiled`;
   const runner = join(input.repositoryRoot, "bench", "harness", "embedded-runner.ts");
-  const first: number[] = [];
-  const last: number[] = [];
-  let window = 0;
+  const lines: Record<string, unknown>[] = [];
   for (let round = 0; round <= input.runs; round++) {
-    input.progress(`growth: ${round === 0 ? "warm-up" : `run ${round}/${input.runs}`}, ${input.ticks} ticks`);
+    input.progress(`${mode}: ${round === 0 ? "warm-up" : `run ${round}/${input.runs}`}, ${input.ticks} ticks`);
     const measurement = await measure(
-      { executable: process.execPath, args: ["--import", "tsx", runner, "growth", input.compiled, String(input.ticks)], node: false },
+      { executable: process.execPath, args: ["--import", "tsx", runner, mode, input.compiled, String(input.ticks)], node: false },
       { cwd: input.repositoryRoot, timeoutSeconds: input.timeoutSeconds },
     );
-    if (measurement.exitCode !== 0 || measurement.timedOut) return none(failureSummary(measurement));
+    if (measurement.exitCode !== 0 || measurement.timedOut) return failureSummary(measurement);
     const line = parseJsonReport(measurement.stdout);
-    if (typeof line?.firstTicksPerSecond !== "number" || typeof line.lastTicksPerSecond !== "number" || typeof line.window !== "number") {
-      return none(`runner printed ${measurement.stdout.slice(0, 200)}`);
-    }
-    if (line.acks !== input.ticks) return none(`${String(line.acks)} of ${input.ticks} links acknowledged in their tick`);
-    window = line.window;
-    if (round > 0) {
-      first.push(line.firstTicksPerSecond);
-      last.push(line.lastTicksPerSecond);
-    }
+    if (!line) return `runner printed ${measurement.stdout.slice(0, 200)}`;
+    const problem = check(line);
+    if (problem !== null) return problem;
+    if (round > 0) lines.push(line);
   }
-  return { firstTicksPerSecond: median(first), lastTicksPerSecond: median(last), ticks: input.ticks, window };
+  return lines;
+}
+
+export async function measureKeyValueStore(input: ServiceRunInput): Promise<KvsResult> {
+  const runs = await serviceRuns(input, "kvs", "kvs.hydro", (line) => {
+    if (typeof line.ticksPerSecond !== "number" || typeof line.acks !== "number") return `runner printed ${JSON.stringify(line).slice(0, 200)}`;
+    return line.acks === input.ticks ? null : `${line.acks} of ${input.ticks} puts acknowledged in their tick`;
+  });
+  if (typeof runs === "string") return { ticksPerSecond: null, reason: runs };
+  return { ticksPerSecond: median(runs.map((line) => line.ticksPerSecond as number)), ticks: input.ticks };
+}
+
+export async function measureGrowth(input: ServiceRunInput): Promise<GrowthResult> {
+  const runs = await serviceRuns(input, "growth", "reach.hydro", (line) => {
+    if (typeof line.firstTicksPerSecond !== "number" || typeof line.lastTicksPerSecond !== "number" || typeof line.window !== "number") {
+      return `runner printed ${JSON.stringify(line).slice(0, 200)}`;
+    }
+    return line.acks === input.ticks ? null : `${String(line.acks)} of ${input.ticks} links acknowledged in their tick`;
+  });
+  if (typeof runs === "string") return { firstTicksPerSecond: null, lastTicksPerSecond: null, reason: runs };
+  return {
+    firstTicksPerSecond: median(runs.map((line) => line.firstTicksPerSecond as number)),
+    lastTicksPerSecond: median(runs.map((line) => line.lastTicksPerSecond as number)),
+    ticks: input.ticks,
+    window: runs[0]!.window as number,
+  };
 }
