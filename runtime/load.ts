@@ -63,7 +63,8 @@ function importsTypeScript(javascript: string): boolean {
 
 export type ProgramClass = new (options?: NodeOptions) => ProgramNode;
 
-export async function loadProgramModule(source: string, name = "program"): Promise<Record<string, unknown>> {
+/** `javascript`: the source already stripped of its types (plainJavaScriptOf), when the caller has it. */
+export async function loadProgramModule(source: string, name = "program", javascript?: string | null): Promise<Record<string, unknown>> {
   const directory = mkdtempSync(join(tmpdir(), "hydro-"));
   const file = join(directory, `${name.replace(/[^A-Za-z0-9_-]/g, "_")}.mts`);
   try {
@@ -71,7 +72,7 @@ export async function loadProgramModule(source: string, name = "program"): Promi
       writeFileSync(file, source);
       return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
     }
-    const javascript = await plainJavaScriptOf(source);
+    if (javascript === undefined) javascript = await plainJavaScriptOf(source);
     if (javascript === null) {
       writeFileSync(file, source);
       const { tsImport } = await import("tsx/esm/api");
@@ -86,8 +87,8 @@ export async function loadProgramModule(source: string, name = "program"): Promi
 }
 
 /** The node class of a generated module (its default export). */
-export async function loadProgramClass(source: string, name?: string): Promise<ProgramClass> {
-  return programClassOfModule(await loadProgramModule(source, name));
+export async function loadProgramClass(source: string, name?: string, javascript?: string | null): Promise<ProgramClass> {
+  return programClassOfModule(await loadProgramModule(source, name, javascript));
 }
 
 /** The node class of a generated module already stored as JavaScript (the compile cache). */

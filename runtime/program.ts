@@ -30,16 +30,8 @@ import {
   type UntypedMessage,
 } from "./tick-result.ts";
 
-export {
-  wireTupleOf,
-  type NodeOptions,
-  type NodeSnapshot,
-  type ProgramTypes,
-  type SentMessage,
-  type TickFailure,
-  type TickResult,
-  type TickSuccess,
-} from "./tick-result.ts";
+// The API's shapes are part of this module's surface: importers of the node get them here too.
+export * from "./tick-result.ts";
 
 type Listener<T> = (value: T) => void;
 

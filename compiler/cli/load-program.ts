@@ -64,10 +64,8 @@ async function compileAndLoad(path: string, host: CompilerHost, cache: CompileCa
   if (report) io.stderr(report);
   if (!result.ir) return null;
   const source = await moduleSourceOf(result.ir);
-  if (cache !== null && result.diagnostics.length === 0) {
-    const javascript = await plainJavaScriptOf(source);
-    const stored = javascript === null ? null : storeModule(cache, resolve(path), recording.sources, javascript);
-    if (stored !== null) return importProgramClass(stored);
-  }
-  return loadProgramClass(source, result.ir.moduleName);
+  if (cache === null || result.diagnostics.length > 0) return loadProgramClass(source, result.ir.moduleName);
+  const javascript = await plainJavaScriptOf(source);
+  const stored = javascript === null ? null : storeModule(cache, resolve(path), recording.sources, javascript);
+  return stored !== null ? importProgramClass(stored) : loadProgramClass(source, result.ir.moduleName, javascript);
 }
